@@ -1,0 +1,198 @@
+import { AppError } from '../errors.js';
+
+/** Which entry point is loading the configuration: each requires a different subset. */
+export type ConfigRole = 'sync' | 'webhook' | 'reconcile' | 'cli';
+
+export type NotionVersion = '2025-09-03' | '2022-06-28';
+
+export interface Config {
+  notion: {
+    token: string;
+    baseUrl: string;
+    version: NotionVersion;
+    databases: { areas: string; projects: string; todos: string; people: string | undefined };
+    /** Average Notion requests per second for the whole process. */
+    rps: number;
+    /** Requests in flight at once. */
+    concurrency: number;
+    timeoutMs: number;
+    /** How long a new page may stay invisible to queries; look-before-create waits this long. */
+    indexLagMs: number;
+  };
+  todoist: {
+    clientSecret: string | undefined;
+    apiToken: string | undefined;
+    baseUrl: string;
+  };
+  pubsub: { topic: string | undefined; emulatorHost: string | undefined };
+  state: {
+    store: 'firestore' | 'memory';
+    projectId: string | undefined;
+    firestoreEmulatorHost: string | undefined;
+    /** Firestore collection name prefix; lets tests and environments share one database. */
+    collectionPrefix: string;
+    /** How long a claim owner may hold a key before another instance takes it over. */
+    leaseMs: number;
+    /** How long finished event-ledger entries are kept (Firestore TTL on `expireAt`). */
+    ledgerTtlMs: number;
+  };
+  sync: {
+    areaLabelPrefix: string;
+    onlyLabel: string | undefined;
+    excludeProjectIds: string[];
+    /** Pages of one kind one instance may create in a rolling minute before the brake trips. */
+    createLimitPerMinute: number;
+  };
+  audit: { onStart: boolean };
+  logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** A missing or malformed environment variable, named in the message. */
+export class ConfigError extends AppError<'config_invalid'> {
+  readonly variable: string;
+  constructor(variable: string, expected: string, got: string | undefined) {
+    const shown = got === undefined || got === '' ? 'it is not set' : `got ${JSON.stringify(got)}`;
+    super('config_invalid', `${variable}: expected ${expected}, but ${shown}`);
+    this.variable = variable;
+  }
+}
+
+export function isConfigError(value: unknown): value is ConfigError {
+  return value instanceof ConfigError;
+}
+
+const NOTION_ID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function required(env: Env, name: string, expected: string): string {
+  const v = read(env, name);
+  if (v === undefined) throw new ConfigError(name, expected, env[name]);
+  return v;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const v = read(env, name) ?? fallback;
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(name, 'an http(s) URL such as https://api.notion.com', v);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+function notionId(env: Env, name: string, isRequired: boolean): string | undefined {
+  const v = isRequired ? required(env, name, 'a Notion database id (32 hex digits, dashes optional)') : read(env, name);
+  if (v !== undefined && !NOTION_ID.test(v)) {
+    throw new ConfigError(name, 'a Notion database id (32 hex digits, dashes optional)', v);
+  }
+  return v;
+}
+
+function positive(env: Env, name: string, fallback: number, integer = false): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(name, integer ? 'a positive integer' : 'a positive number', raw);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  return raw as T;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+/**
+ * Reads and validates the whole configuration once. The only reader of `process.env`.
+ * Throws a ConfigError naming the first variable that is missing or malformed.
+ */
+export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): Config {
+  const store = oneOf(env, 'STATE_STORE', ['firestore', 'memory'] as const, 'firestore');
+  const needsNotion = role !== 'webhook';
+  const token = needsNotion ? required(env, 'NOTION_TOKEN', 'the Notion integration secret') : (read(env, 'NOTION_TOKEN') ?? '');
+  const projectId = read(env, 'GOOGLE_CLOUD_PROJECT') ?? read(env, 'GCLOUD_PROJECT');
+  const config: Config = {
+    notion: {
+      token,
+      baseUrl: url(env, 'NOTION_BASE_URL', 'https://api.notion.com'),
+      version: oneOf(env, 'NOTION_VERSION', ['2025-09-03', '2022-06-28'] as const, '2025-09-03'),
+      databases: {
+        areas: notionId(env, 'NOTION_AREAS_DATABASE_ID', needsNotion) ?? '',
+        projects: notionId(env, 'NOTION_PROJECTS_DATABASE_ID', needsNotion) ?? '',
+        todos: notionId(env, 'NOTION_TODOS_DATABASE_ID', needsNotion) ?? '',
+        people: notionId(env, 'NOTION_PEOPLE_DATABASE_ID', false),
+      },
+      rps: positive(env, 'NOTION_RPS', 3),
+      concurrency: positive(env, 'NOTION_CONCURRENCY', 3, true),
+      timeoutMs: positive(env, 'NOTION_TIMEOUT_MS', 30_000, true),
+      indexLagMs: positive(env, 'NOTION_INDEX_LAG_MS', 3_000, true),
+    },
+    todoist: {
+      clientSecret:
+        role === 'webhook'
+          ? required(env, 'TODOIST_CLIENT_SECRET', 'the Todoist app client secret (webhook HMAC key)')
+          : read(env, 'TODOIST_CLIENT_SECRET'),
+      apiToken:
+        role === 'reconcile'
+          ? required(env, 'TODOIST_API_TOKEN', 'a Todoist API token (reconcile reads the Todoist API)')
+          : read(env, 'TODOIST_API_TOKEN'),
+      baseUrl: url(env, 'TODOIST_BASE_URL', 'https://api.todoist.com'),
+    },
+    pubsub: {
+      topic: role === 'webhook' ? required(env, 'PUBSUB_TOPIC', 'the Pub/Sub topic id to publish webhooks to') : read(env, 'PUBSUB_TOPIC'),
+      emulatorHost: read(env, 'PUBSUB_EMULATOR_HOST'),
+    },
+    state: {
+      store,
+      projectId,
+      firestoreEmulatorHost: read(env, 'FIRESTORE_EMULATOR_HOST'),
+      collectionPrefix: read(env, 'STATE_COLLECTION_PREFIX') ?? 'nts',
+      leaseMs: positive(env, 'CLAIM_LEASE_MS', 30_000, true),
+      ledgerTtlMs: positive(env, 'LEDGER_TTL_DAYS', 14) * 86_400_000,
+    },
+    sync: {
+      areaLabelPrefix: env['AREA_LABEL_PREFIX'] ?? 'area:',
+      onlyLabel: read(env, 'SYNC_ONLY_LABEL'),
+      excludeProjectIds: (read(env, 'SYNC_EXCLUDE_PROJECT_IDS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      createLimitPerMinute: positive(env, 'CREATE_LIMIT_PER_MINUTE', 200, true),
+    },
+    audit: { onStart: bool(env, 'AUDIT_ON_START', true) },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
+  };
+  if (config.sync.areaLabelPrefix === '') throw new ConfigError('AREA_LABEL_PREFIX', 'a non-empty label prefix such as area:', '');
+  if (store === 'firestore' && needsNotion && !projectId && !config.state.firestoreEmulatorHost) {
+    // Outside Google Cloud the client cannot discover the project; on Cloud Run it can.
+    if (!env['K_SERVICE'] && !env['FUNCTION_TARGET']) {
+      throw new ConfigError('GOOGLE_CLOUD_PROJECT', 'a Google Cloud project id when STATE_STORE=firestore runs outside Google Cloud', undefined);
+    }
+  }
+  return config;
+}
+
+/** Secret values of a config, for log redaction. */
+export function secretsOf(config: Config): string[] {
+  return [config.notion.token, config.todoist.clientSecret, config.todoist.apiToken].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}

@@ -1,0 +1,71 @@
+/** The Notion shapes and operations the rest of the product uses; implemented in this folder. */
+
+export type DatabaseKey = 'areas' | 'projects' | 'todos' | 'people';
+
+/** A property value as Notion returns it (loosely typed: read with the helpers in `properties.ts`). */
+export type PropertyValue = { id?: string; type: string } & Record<string, unknown>;
+
+/** A property value as we write it (the request shape, e.g. `{ checkbox: true }`). */
+export type PropertyInput = Record<string, unknown>;
+
+export interface NotionPage {
+  id: string;
+  created_time: string;
+  last_edited_time: string;
+  in_trash: boolean;
+  archived?: boolean;
+  url?: string;
+  properties: Record<string, PropertyValue>;
+}
+
+/** `type` of each property of a database, by property name. */
+export interface DatabaseSchema {
+  databaseId: string;
+  title: string;
+  properties: Record<string, { id: string; type: string }>;
+}
+
+export type Filter =
+  | { property: string; title: { equals: string } }
+  | { property: string; rich_text: { equals: string } | { is_empty: true } }
+  | { property: string; relation: { contains: string } | { is_empty: true } }
+  | { and: Filter[] }
+  | { or: Filter[] };
+
+export interface QueryOptions {
+  filter?: Filter;
+  pageSize?: number;
+  startCursor?: string;
+  sorts?: Array<{ timestamp: 'created_time' | 'last_edited_time'; direction: 'ascending' | 'descending' }>;
+}
+
+export interface QueryPage {
+  results: NotionPage[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+export type Priority = 'normal' | 'low';
+
+export interface RequestOptions {
+  /** Background work (the start-up audit) yields to event handling in the shared limiter. */
+  priority?: Priority;
+}
+
+/** Every Notion call the product makes, all through one limiter and one retry policy. */
+export interface NotionApi {
+  query(databaseId: string, options?: QueryOptions, request?: RequestOptions): Promise<QueryPage>;
+  /** Iterates every page of a query result (`start_cursor` / `has_more`). */
+  queryAll(databaseId: string, options?: QueryOptions, request?: RequestOptions): AsyncIterable<NotionPage>;
+  createPage(databaseId: string, properties: Record<string, PropertyInput>, request?: RequestOptions): Promise<NotionPage>;
+  updatePage(
+    pageId: string,
+    patch: { properties?: Record<string, PropertyInput>; inTrash?: boolean },
+    request?: RequestOptions,
+  ): Promise<NotionPage>;
+  retrievePage(pageId: string, request?: RequestOptions): Promise<NotionPage>;
+  /** Properties of a database (read once per process and cached). */
+  schema(databaseId: string, request?: RequestOptions): Promise<DatabaseSchema>;
+  /** Requests sent so far, by route (`POST /v1/pages`, ...), for benchmarks and logs. */
+  stats(): { total: number; byRoute: Record<string, number> };
+}
