@@ -20,7 +20,12 @@ export interface StateStore {
    * Replaces the document only if it is still at `expectedVersion`; throws StateError
    * `precondition_failed` if it changed and `not_found` if it is gone.
    */
-  update<T extends object>(collection: string, id: string, data: T, expectedVersion: string): Promise<Stored<T>>;
+  update<T extends object>(
+    collection: string,
+    id: string,
+    data: T,
+    expectedVersion: string,
+  ): Promise<Stored<T>>;
   /** Deletes the document (only at `expectedVersion` when given). Absent documents are not an error. */
   remove(collection: string, id: string, expectedVersion?: string): Promise<void>;
   /** Every document of a collection (small collections only: audits, cleanup, reconcile). */
@@ -37,6 +42,9 @@ export class StateError extends AppError<StateErrorCode> {
   }
 }
 
-export function isStateError<C extends StateErrorCode>(value: unknown, code?: C): value is StateError & { code: C } {
+export function isStateError<C extends StateErrorCode>(
+  value: unknown,
+  code?: C,
+): value is StateError & { code: C } {
   return value instanceof StateError && (code === undefined || value.code === code);
 }

@@ -1,0 +1,31 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Env } from '../config/index.js';
+
+function invokedPath(): string | undefined {
+  const entry = process.argv[1];
+  if (!entry) return undefined;
+  try {
+    // The package bin is a symlink in node_modules/.bin.
+    return realpathSync(entry);
+  } catch {
+    return entry;
+  }
+}
+
+/**
+ * Runs a CLI's `main` when its module is the process entry (node, tsx or the package bin), not
+ * when a test imports it; exits with the code once stdout and stderr are flushed.
+ */
+export function runAsScript(moduleUrl: string, main: (argv: readonly string[], env: Env) => Promise<number>): void {
+  const self = fileURLToPath(moduleUrl);
+  if (invokedPath() !== self) return;
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, () => process.exit(1));
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import type { DatabaseKey, NotionApi } from '../notion/types.js';
+import type { StateStore } from '../state/store.js';
+import type { TodoistApi } from '../todoist/api.js';
+import type { EnsureOnce } from './ensure-once.js';
+import type { Ledger } from './ledger.js';
+
+/** Everything event handling needs, built once per process by the composition root. */
+export interface SyncContext {
+  config: Config;
+  notion: NotionApi;
+  store: StateStore;
+  ensure: EnsureOnce;
+  ledger: Ledger;
+  logger: Logger;
+  /** Names of the properties each database has (schema read and checked once per process). */
+  properties(db: DatabaseKey): Promise<ReadonlySet<string>>;
+  /** Database id by key. */
+  databaseId(db: DatabaseKey): string;
+  /** The Todoist API, when a token is configured (project names, collaborators). */
+  todoist: TodoistApi | undefined;
+  now(): number;
+}

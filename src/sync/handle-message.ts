@@ -1,0 +1,85 @@
+import { errorMessage, isAppError, isTransient } from '../errors.js';
+import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
+import type { SyncContext } from './context.js';
+import { deliveryKey, type LedgerEntry } from './ledger.js';
+import { syncProject } from './projects.js';
+import type { InboundMessage } from './pubsub-message.js';
+import { syncTask } from './todos.js';
+import { AppError } from '../errors.js';
+
+export type MessageOutcome =
+  | 'applied'
+  | 'unchanged'
+  | 'stale'
+  | 'filtered'
+  | 'duplicate'
+  | 'ignored'
+  | 'poison'
+  | 'failed';
+
+/** Another instance is still working on this delivery; Pub/Sub should offer it again later. */
+export class DeliveryBusyError extends AppError<'delivery_in_progress'> {
+  constructor(owner: string) {
+    super('delivery_in_progress', `this delivery is still being processed by ${owner}`, { transient: true });
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Handles one Pub/Sub message. Returns normally to ack; throws only for transient failures so
+ * Pub/Sub retries. Malformed messages are logged at ERROR and acked.
+ */
+export async function handleMessage(ctx: SyncContext, message: InboundMessage): Promise<MessageOutcome> {
+  const deliveryId = message.attributes['deliveryId'];
+  const log = ctx.logger.child({ messageId: message.messageId, deliveryId });
+  let event: ParsedEvent;
+  try {
+    event = parseWebhookBody(message.body);
+  } catch (error) {
+    if (!isTodoistPayloadError(error)) throw error;
+    log.error('poison message acknowledged without applying', { reason: error.message, bytes: message.body.length });
+    return 'poison';
+  }
+  if (event.kind === 'ignored' || event.kind === 'note' || event.kind === 'section') {
+    log.info('event acknowledged, not applied', { eventName: event.eventName, ignored: true });
+    return 'ignored';
+  }
+  const key = deliveryKey({ deliveryId, messageId: message.messageId, body: message.body });
+  const entry = await claimDelivery(ctx, key, event.eventName);
+  if (!entry) {
+    log.info('duplicate delivery skipped', { eventName: event.eventName, duplicate: true });
+    return 'duplicate';
+  }
+  try {
+    const outcome = event.kind === 'task' ? await syncTask(ctx, event) : await syncProject(ctx, event);
+    await ctx.ledger.finish(entry);
+    log.info('event handled', { eventName: event.eventName, outcome });
+    return outcome;
+  } catch (error) {
+    await ctx.ledger.abandon(entry);
+    if (isTransient(error) || !isAppError(error)) {
+      log.warn('event failed; Pub/Sub will retry it', { eventName: event.eventName, error });
+      throw error;
+    }
+    log.error('event failed permanently and is acknowledged', { eventName: event.eventName, error, reason: errorMessage(error) });
+    return 'failed';
+  }
+}
+
+/** Claims the delivery in the ledger, waiting out another instance's work on it; undefined when already done. */
+async function claimDelivery(ctx: SyncContext, key: string, eventName: string): Promise<LedgerEntry | undefined> {
+  const deadline = ctx.now() + ctx.config.state.leaseMs + 1_000;
+  let delay = 100;
+  for (;;) {
+    const verdict = await ctx.ledger.begin(key, eventName);
+    if (verdict.status === 'new') return verdict.entry;
+    if (verdict.status === 'done') return undefined;
+    if (ctx.now() > deadline) {
+      ctx.logger.info('delivery still in progress elsewhere; asking for a retry', { owner: verdict.owner });
+      throw new DeliveryBusyError(verdict.owner);
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 1_000);
+  }
+}

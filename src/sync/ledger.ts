@@ -1,0 +1,106 @@
+import type { Logger } from '../log/logger.js';
+import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { sha256 } from './keys.js';
+
+/** A delivery's entry: claimed while processing, `done` once applied; `expireAt` feeds a Firestore TTL policy. */
+export interface LedgerDoc {
+  state: 'processing' | 'done';
+  owner: string;
+  leaseUntil: number;
+  eventName: string;
+  expireAt: number;
+  doneAt: number | null;
+}
+
+export type LedgerVerdict =
+  | { status: 'new'; entry: LedgerEntry }
+  | { status: 'done' }
+  | { status: 'in_progress'; owner: string };
+
+export interface LedgerEntry {
+  id: string;
+  version: string;
+  data: LedgerDoc;
+}
+
+export interface Ledger {
+  /** Claims a delivery; only the `new` verdict may do Notion work. */
+  begin(key: string, eventName: string): Promise<LedgerVerdict>;
+  finish(entry: LedgerEntry): Promise<void>;
+  /** Gives a failed delivery back so its retry starts at once instead of after the lease. */
+  abandon(entry: LedgerEntry): Promise<void>;
+}
+
+export const LEDGER = 'ledger';
+
+/**
+ * The identity of a delivery: Todoist's delivery id (same on Todoist's own retries), else the
+ * Pub/Sub message id (same on redelivery and across subscriptions), else the body's hash.
+ */
+export function deliveryKey(input: { deliveryId?: string | undefined; messageId?: string | undefined; body: Uint8Array }): string {
+  if (input.deliveryId) return `delivery:${input.deliveryId}`;
+  if (input.messageId) return `message:${input.messageId}`;
+  return `body:${sha256(input.body)}`;
+}
+
+export interface LedgerDeps {
+  store: StateStore;
+  logger: Logger;
+  owner: string;
+  leaseMs: number;
+  ttlMs: number;
+  now?: () => number;
+}
+
+/** The event ledger: a redelivered event does no Notion work at all. */
+export function createLedger(deps: LedgerDeps): Ledger {
+  const now = deps.now ?? Date.now;
+  const { store } = deps;
+
+  const processing = (eventName: string): LedgerDoc => {
+    const t = now();
+    return { state: 'processing', owner: deps.owner, leaseUntil: t + deps.leaseMs, eventName, expireAt: t + deps.ttlMs, doneAt: null };
+  };
+  const entry = (id: string, stored: Stored<LedgerDoc>): LedgerEntry => ({ id, version: stored.version, data: stored.data });
+
+  return {
+    async begin(key, eventName) {
+      const id = sha256(key);
+      for (let round = 0; round < 3; round++) {
+        try {
+          return { status: 'new', entry: entry(id, await store.create(LEDGER, id, processing(eventName))) };
+        } catch (error) {
+          if (!isStateError(error, 'already_exists')) throw error;
+        }
+        const existing = await store.get<LedgerDoc>(LEDGER, id);
+        if (!existing) continue;
+        if (existing.data.state === 'done') return { status: 'done' };
+        if (existing.data.leaseUntil > now()) return { status: 'in_progress', owner: existing.data.owner };
+        try {
+          // The previous processor died or gave up: this delivery takes the work over.
+          return { status: 'new', entry: entry(id, await store.update(LEDGER, id, processing(eventName), existing.version)) };
+        } catch (error) {
+          if (!isStateError(error, 'precondition_failed') && !isStateError(error, 'not_found')) throw error;
+        }
+      }
+      return { status: 'in_progress', owner: 'unknown' };
+    },
+    async finish(e) {
+      const t = now();
+      const done: LedgerDoc = { ...e.data, state: 'done', leaseUntil: 0, doneAt: t, expireAt: t + deps.ttlMs };
+      try {
+        await store.update(LEDGER, e.id, done, e.version);
+      } catch (error) {
+        if (!isStateError(error, 'precondition_failed') && !isStateError(error, 'not_found')) throw error;
+        // Our lease ran out and another delivery took over; the work is done either way.
+        const current = await store.get<LedgerDoc>(LEDGER, e.id);
+        if (current) await store.update(LEDGER, e.id, done, current.version).catch(() => undefined);
+      }
+    },
+    async abandon(e) {
+      await store.remove(LEDGER, e.id, e.version).catch((error: unknown) => {
+        deps.logger.warn('could not release a ledger entry; it expires with its lease', { error });
+      });
+    },
+  };
+}

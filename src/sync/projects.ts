@@ -1,0 +1,100 @@
+import { textEquals } from '../notion/filters.js';
+import { richText, title } from '../notion/properties.js';
+import type { ProjectEvent } from '../todoist/payload.js';
+import { applyEntity, type PageTarget } from './apply-entity.js';
+import type { SyncContext } from './context.js';
+import { commitDesired, readEntity } from './entity-state.js';
+import { createKeyedMutex } from './keyed-mutex.js';
+import { findOldest } from './lookup.js';
+import { decide, eventVersion } from './ordering.js';
+import { contentHash } from './task-properties.js';
+
+const perProject = createKeyedMutex();
+const names = new Map<string, Promise<string | undefined>>();
+
+export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
+  return {
+    kind: 'project',
+    key: projectId,
+    db: 'projects',
+    lookup: () => findOldest(ctx, 'projects', textEquals('Todoist ID', projectId)),
+  };
+}
+
+/** A placeholder title for a project whose name we do not know yet; the next project event fixes it. */
+export function placeholderName(projectId: string): string {
+  return `Todoist project ${projectId}`;
+}
+
+async function projectName(ctx: SyncContext, projectId: string): Promise<string> {
+  const api = ctx.todoist;
+  if (!api) return placeholderName(projectId);
+  let pending = names.get(projectId);
+  if (!pending) {
+    pending = api.getProject(projectId).then(
+      (p: { name: string } | undefined) => p?.name,
+      (error: unknown) => {
+        ctx.logger.warn('could not read the project name from Todoist; using a placeholder', { projectId, error });
+        names.delete(projectId);
+        return undefined;
+      },
+    );
+    names.set(projectId, pending);
+  }
+  return (await pending) ?? placeholderName(projectId);
+}
+
+/** The Project page a task points at, ensured (with its name when known) if the task arrives first. */
+export async function ensureProjectForTask(ctx: SyncContext, projectId: string): Promise<string> {
+  const target = projectTarget(ctx, projectId);
+  const result = await ctx.ensure.ensure('project', projectId, {
+    lookup: target.lookup,
+    create: async () => {
+      const properties = projectProperties(await ctx.properties('projects'), projectId, await projectName(ctx, projectId));
+      return (await ctx.notion.createPage(ctx.databaseId('projects'), properties)).id;
+    },
+  });
+  return result.pageId;
+}
+
+function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
+  const properties: Record<string, Record<string, unknown>> = { Name: title(name) };
+  if (available.has('Todoist ID')) properties['Todoist ID'] = richText(projectId);
+  return properties;
+}
+
+export type ProjectOutcome = 'applied' | 'unchanged' | 'stale';
+
+/** project:added/updated upsert the Project page; project:archived/deleted trash it. */
+export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promise<ProjectOutcome> {
+  const project = event.project;
+  const isDelete =
+    event.eventName === 'project:deleted' ||
+    event.eventName === 'project:archived' ||
+    project.is_deleted === true ||
+    project.is_archived === true;
+  const version = eventVersion(event);
+  const target = projectTarget(ctx, project.id);
+  return perProject(project.id, async () => {
+    const before = await readEntity(ctx.store, 'project', project.id);
+    if (before && decide(before.data, { version, isDelete }) === 'stale') {
+      ctx.logger.info('stale event skipped: a newer state was already applied', { stale: true, projectId: project.id });
+      return 'stale';
+    }
+    const properties = isDelete ? null : projectProperties(await ctx.properties('projects'), project.id, project.name);
+    const outcome = await commitDesired(
+      ctx.store,
+      'project',
+      project.id,
+      {
+        version,
+        isDelete,
+        desired: properties ? JSON.stringify(properties) : null,
+        desiredHash: properties ? contentHash(properties) : 'deleted',
+      },
+      ctx.now,
+    );
+    if (outcome.verdict === 'stale') return 'stale';
+    return applyEntity(ctx, target, outcome.stored);
+  });
+}

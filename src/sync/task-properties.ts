@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { PropertyInput } from '../notion/types.js';
+import { type DueValue, dueToNotion } from '../todoist/due.js';
+import type { UpdateIntent } from '../todoist/payload.js';
+import type { TodoistTask } from '../todoist/schemas.js';
+import { normaliseName } from './keys.js';
+
+export type { DueValue } from '../todoist/due.js';
+
+export type PriorityName = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** What a Todo page shows for one task, before relations are resolved to page ids. */
+export interface TodoFields {
+  name: string;
+  todoistId: string;
+  done: boolean;
+  due: DueValue | null;
+  priority: PriorityName;
+  /** Labels other than area labels, in Todoist's order. */
+  labels: string[];
+  /** Area names from `<prefix>Name` labels: prefix stripped, trimmed, deduplicated by normalised name. */
+  areaNames: string[];
+  description: string;
+  url: string;
+  projectId: string | null;
+  parentId: string | null;
+  sectionId: string | null;
+  responsibleUid: string | null;
+}
+
+export interface TodoOptions {
+  areaLabelPrefix: string;
+  /** `event_data_extra.update_intent` of the event carrying the task. */
+  updateIntent?: UpdateIntent | undefined;
+}
+
+const MARKDOWN_LINK = /\[([^\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)/g;
+
+/** Todoist titles may hold `[text](url)`; Notion titles are plain, so keep the text (the URL when the text is empty). */
+export function plainTitle(content: string): string {
+  return content.replace(MARKDOWN_LINK, (_m, label: string, url: string) => label.trim() || url).trim();
+}
+
+/** Todoist sends 4 for the most urgent priority, which its apps show as P1. */
+export function priorityName(priority: number): PriorityName {
+  const p = Math.min(4, Math.max(1, Math.round(priority)));
+  return `P${5 - p}` as PriorityName;
+}
+
+function splitLabels(labels: readonly string[], prefix: string): { labels: string[]; areaNames: string[] } {
+  const plain: string[] = [];
+  const areas = new Map<string, string>();
+  const lowerPrefix = prefix.toLocaleLowerCase('und');
+  for (const label of labels) {
+    if (label.toLocaleLowerCase('und').startsWith(lowerPrefix)) {
+      const name = label.slice(prefix.length).trim().replace(/\s+/gu, ' ');
+      const key = normaliseName(name);
+      if (key !== '' && !areas.has(key)) areas.set(key, name);
+    } else if (!plain.includes(label)) {
+      plain.push(label);
+    }
+  }
+  return { labels: plain, areaNames: [...areas.values()] };
+}
+
+/** Maps a Todoist task to the fields of its Todo page (pure). */
+export function taskToTodo(task: TodoistTask, opts: TodoOptions): TodoFields {
+  const { labels, areaNames } = splitLabels(task.labels, opts.areaLabelPrefix);
+  // Completing a recurring task moves its due date forward; the task itself stays open.
+  const recurringCompletion = opts.updateIntent === 'item_completed' && task.due?.is_recurring === true;
+  return {
+    name: plainTitle(task.content),
+    todoistId: task.id,
+    done: task.checked && !recurringCompletion,
+    due: dueToNotion(task.due),
+    priority: priorityName(task.priority),
+    labels,
+    areaNames,
+    description: task.description,
+    url: task.url || `https://app.todoist.com/app/task/${encodeURIComponent(task.id)}`,
+    projectId: task.project_id,
+    parentId: task.parent_id,
+    sectionId: task.section_id,
+    responsibleUid: task.responsible_uid,
+  };
+}
+
+/** Page ids (and the section name) the caller resolved for a task's relations. */
+export interface TodoRelations {
+  areaPageIds: readonly string[];
+  projectPageId?: string | undefined;
+  assigneePageId?: string | undefined;
+  parentPageId?: string | undefined;
+  sectionName?: string | undefined;
+}
+
+const TEXT_LIMIT = 2000;
+const RICH_TEXT_ITEMS = 100;
+const OPTION_LIMIT = 100;
+
+/** Splits text into Notion text objects of ≤ 2000 UTF-16 units, never inside a surrogate pair; ≤ 100 objects. */
+export function richTextChunks(text: string): Array<{ type: 'text'; text: { content: string } }> {
+  const chunks: Array<{ type: 'text'; text: { content: string } }> = [];
+  let i = 0;
+  while (i < text.length && chunks.length < RICH_TEXT_ITEMS) {
+    let end = Math.min(i + TEXT_LIMIT, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    chunks.push({ type: 'text', text: { content: text.slice(i, end) } });
+    i = end;
+  }
+  return chunks;
+}
+
+/** Notion select and multi_select option names may not contain commas and are capped at 100 characters. */
+export function optionName(name: string): string {
+  return Array.from(name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim()).slice(0, OPTION_LIMIT).join('');
+}
+
+const relation = (ids: readonly string[]) => ({ relation: [...new Set(ids)].slice(0, 100).map((id) => ({ id })) });
+
+/**
+ * A relation to a Todoist entity: cleared when the task has none, set when the caller resolved
+ * the page, and left out when it could not (so an unresolved lookup never erases a manual link).
+ */
+function optionalRelation(todoistId: string | null, pageId: string | undefined): PropertyInput | undefined {
+  if (todoistId === null) return relation([]);
+  return pageId === undefined ? undefined : relation([pageId]);
+}
+
+/** The Notion property values for a Todo page, only for properties the database has (pure). */
+export function todoToProperties(
+  fields: TodoFields,
+  relations: TodoRelations,
+  available: ReadonlySet<string>,
+): Record<string, PropertyInput> {
+  const labels = [...new Set(fields.labels.map(optionName).filter((n) => n !== ''))];
+  const section = fields.sectionId === null ? { select: null } : relations.sectionName ? { select: { name: optionName(relations.sectionName) } } : undefined;
+  const all: Record<string, PropertyInput | undefined> = {
+    Name: { title: richTextChunks(fields.name) },
+    'Todoist ID': { rich_text: richTextChunks(fields.todoistId) },
+    Done: { checkbox: fields.done },
+    Due: { date: fields.due ? dueDate(fields.due) : null },
+    Priority: { select: { name: fields.priority } },
+    Labels: { multi_select: labels.map((name) => ({ name })) },
+    Description: { rich_text: richTextChunks(fields.description) },
+    Area: relation(relations.areaPageIds),
+    Project: optionalRelation(fields.projectId, relations.projectPageId),
+    Assignee: optionalRelation(fields.responsibleUid, relations.assigneePageId),
+    Parent: optionalRelation(fields.parentId, relations.parentPageId),
+    Section: section,
+    'Todoist URL': { url: fields.url },
+  };
+  const out: Record<string, PropertyInput> = {};
+  for (const [name, value] of Object.entries(all)) if (value !== undefined && available.has(name)) out[name] = value;
+  return out;
+}
+
+function dueDate(due: DueValue): Record<string, string> {
+  return due.timeZone ? { start: due.start, time_zone: due.timeZone } : { start: due.start };
+}
+
+/** sha256 of canonical JSON (object keys sorted at every depth): equal hashes mean no write is needed. */
+export function contentHash(properties: unknown): string {
+  return createHash('sha256').update(canonicalJson(properties)).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth; array order is kept (it is meaningful). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

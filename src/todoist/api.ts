@@ -1,0 +1,147 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Logger } from '../log/logger.js';
+import { isTodoistApiError, TodoistApiError } from './api-errors.js';
+import { getJson, type HttpSettings, type Query } from './http.js';
+import {
+  collaboratorSchema,
+  projectSchema,
+  sectionSchema,
+  type TodoistCollaborator,
+  type TodoistProject,
+  type TodoistSection,
+  type TodoistTask,
+  taskSchema,
+} from './schemas.js';
+
+export { isTodoistApiError, TodoistApiError, type TodoistApiErrorCode } from './api-errors.js';
+
+/** Filters of `GET /api/v1/tasks` (active tasks only). */
+export interface TaskQuery {
+  projectId?: string;
+  sectionId?: string;
+  parentId?: string;
+  label?: string;
+  ids?: readonly string[];
+}
+
+/** Window of `GET /api/v1/tasks/completed/by_completion_date` (ISO-8601; at most three months). */
+export interface CompletedQuery {
+  since: string;
+  until: string;
+  projectId?: string;
+}
+
+/** The Todoist API v1 calls this product makes; reads only. */
+export interface TodoistApi {
+  /** A project, or undefined when it does not exist (404). */
+  getProject(id: string): Promise<TodoistProject | undefined>;
+  getProjects(): AsyncIterable<TodoistProject>;
+  /** An active task, or undefined when it is unknown, deleted or completed (404). */
+  getTask(id: string): Promise<TodoistTask | undefined>;
+  getTasks(params?: TaskQuery): AsyncIterable<TodoistTask>;
+  getCompletedTasks(range: CompletedQuery): AsyncIterable<TodoistTask>;
+  getCollaborators(projectId: string): AsyncIterable<TodoistCollaborator>;
+  /** A section, or undefined when it does not exist (404). */
+  getSection(id: string): Promise<TodoistSection | undefined>;
+}
+
+export interface TodoistApiOptions {
+  token: string;
+  /** API origin, e.g. `https://api.todoist.com` (paths `/api/v1/...` are appended). */
+  baseUrl: string;
+  logger?: Logger | undefined;
+  /** `limit` per page, 1..200. */
+  pageSize?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  maxRateLimitAttempts?: number;
+  maxRetryAfterMs?: number;
+  /** Injected by tests to observe backoff without waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+// Pages are `{results, next_cursor}`; the completed-tasks endpoint says `items`; a bare array is one page.
+const pageSchema = z.union([
+  z.looseObject({
+    results: z.array(z.unknown()).optional(),
+    items: z.array(z.unknown()).optional(),
+    next_cursor: z.string().nullish(),
+  }),
+  z.array(z.unknown()),
+]);
+
+/** Creates the Todoist API v1 client (undici, Bearer token, cursor pagination, bounded retries). */
+export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
+  const settings: HttpSettings = {
+    token: options.token,
+    baseUrl: options.baseUrl,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    maxAttempts: options.maxAttempts ?? 4,
+    maxRateLimitAttempts: options.maxRateLimitAttempts ?? 6,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    sleep: options.sleep ?? ((ms) => delay(ms)),
+  };
+  const limit = Math.min(200, Math.max(1, Math.floor(options.pageSize ?? 200)));
+
+  async function one<S extends z.ZodType>(schema: S, path: string): Promise<z.output<S> | undefined> {
+    let body: unknown;
+    try {
+      body = await getJson(settings, path);
+    } catch (error) {
+      if (isTodoistApiError(error, 'not_found')) return undefined;
+      throw error;
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new TodoistApiError('invalid_response', `GET ${path}: unexpected shape: ${parsed.error.issues[0]?.message}`);
+    }
+    return parsed.data;
+  }
+
+  async function* pages<S extends z.ZodType>(schema: S, path: string, query: Query): AsyncGenerator<z.output<S>> {
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const body = pageSchema.safeParse(await getJson(settings, path, { ...query, limit, cursor }));
+      if (!body.success) throw new TodoistApiError('invalid_response', `GET ${path}: not a page of results`);
+      const page = body.data;
+      const items = Array.isArray(page) ? page : (page.results ?? page.items);
+      if (!items) throw new TodoistApiError('invalid_response', `GET ${path}: the page has neither results nor items`);
+      for (const item of items) {
+        const parsed = schema.safeParse(item);
+        // One odd record must not stop a reconcile of thousands: skip it, say so.
+        if (parsed.success) yield parsed.data;
+        else settings.logger?.warn('Todoist record skipped: unexpected shape', { path, issue: parsed.error.issues[0]?.message });
+      }
+      const next = Array.isArray(page) ? null : page.next_cursor;
+      if (!next || seen.has(next)) return;
+      seen.add(next);
+      cursor = next;
+    }
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+  return {
+    getProject: (projectId) => one(projectSchema, `/api/v1/projects/${id(projectId)}`),
+    getProjects: () => pages(projectSchema, '/api/v1/projects', {}),
+    getTask: (taskId) => one(taskSchema, `/api/v1/tasks/${id(taskId)}`),
+    getTasks: (params = {}) =>
+      pages(taskSchema, '/api/v1/tasks', {
+        project_id: params.projectId,
+        section_id: params.sectionId,
+        parent_id: params.parentId,
+        label: params.label,
+        ids: params.ids?.join(','),
+      }),
+    getCompletedTasks: (range) =>
+      pages(taskSchema, '/api/v1/tasks/completed/by_completion_date', {
+        since: range.since,
+        until: range.until,
+        project_id: range.projectId,
+      }),
+    getCollaborators: (projectId) => pages(collaboratorSchema, `/api/v1/projects/${id(projectId)}/collaborators`, {}),
+    getSection: (sectionId) => one(sectionSchema, `/api/v1/sections/${id(sectionId)}`),
+  };
+}

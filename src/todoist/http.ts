@@ -1,0 +1,115 @@
+import { request } from 'undici';
+import type { Logger } from '../log/logger.js';
+import { codeForStatus, TodoistApiError } from './api-errors.js';
+
+/** How the client talks to Todoist: one GET helper with bounded retries. */
+export interface HttpSettings {
+  token: string;
+  baseUrl: string;
+  logger: Logger | undefined;
+  timeoutMs: number;
+  /** Tries per request for 5xx and network failures (GETs are safe to repeat). */
+  maxAttempts: number;
+  /** Tries per request for 429 answers. */
+  maxRateLimitAttempts: number;
+  /** A Retry-After longer than this is not waited out in-process: the error goes to the caller. */
+  maxRetryAfterMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export type Query = Record<string, string | number | undefined>;
+
+function urlFor(settings: HttpSettings, path: string, query: Query): string {
+  // Concatenate rather than resolve, so a base URL with a path prefix keeps it.
+  const url = new URL(`${settings.baseUrl.replace(/\/+$/, '')}${path}`);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  return url.toString();
+}
+
+/** Retry-After in seconds or as an HTTP date; else v1's `error_extra.retry_after`; else undefined. */
+function retryAfterMs(header: string | string[] | undefined, body: unknown): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value !== undefined && value.trim() !== '') {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  const extra = (body as { error_extra?: { retry_after?: unknown } } | null)?.error_extra?.retry_after;
+  return typeof extra === 'number' && extra >= 0 ? extra * 1000 : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(status: number, body: unknown, text: string): string {
+  const error = (body as { error?: unknown } | null)?.error;
+  const detail = typeof error === 'string' ? error : text.slice(0, 200);
+  return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
+}
+
+/** GET a Todoist API path and return its JSON; 429, 5xx and network failures are retried within bounds. */
+export async function getJson(settings: HttpSettings, path: string, query: Query = {}): Promise<unknown> {
+  const url = urlFor(settings, path, query);
+  let failures = 0;
+  let limited = 0;
+  for (;;) {
+    let status: number;
+    let text: string;
+    let headers: Record<string, string | string[] | undefined>;
+    try {
+      const res = await request(url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${settings.token}`, accept: 'application/json' },
+        headersTimeout: settings.timeoutMs,
+        bodyTimeout: settings.timeoutMs,
+      });
+      status = res.statusCode;
+      headers = res.headers;
+      text = await res.body.text();
+    } catch (cause) {
+      failures += 1;
+      if (failures >= settings.maxAttempts) {
+        throw new TodoistApiError('network_error', `GET ${path}: ${(cause as Error).message}`, { cause });
+      }
+      await backoff(settings, path, failures, 'network error');
+      continue;
+    }
+    const body = parseJson(text);
+    if (status >= 200 && status < 300) {
+      if (body === undefined) throw new TodoistApiError('invalid_response', `GET ${path}: the response is not JSON`, { status });
+      return body;
+    }
+    const code = codeForStatus(status);
+    const message = `GET ${path}: ${describe(status, body, text)}`;
+    if (code === 'rate_limited') {
+      limited += 1;
+      const wait = retryAfterMs(headers['retry-after'], body) ?? 1000 * 2 ** (limited - 1);
+      if (limited >= settings.maxRateLimitAttempts || wait > settings.maxRetryAfterMs) {
+        throw new TodoistApiError(code, message, { status, retryAfterMs: wait });
+      }
+      settings.logger?.warn('Todoist rate limit hit; waiting as asked', { path, waitMs: wait, attempt: limited });
+      await settings.sleep(wait);
+      continue;
+    }
+    if (code === 'server_error') {
+      failures += 1;
+      if (failures < settings.maxAttempts) {
+        await backoff(settings, path, failures, `HTTP ${status}`);
+        continue;
+      }
+    }
+    throw new TodoistApiError(code, message, { status });
+  }
+}
+
+async function backoff(settings: HttpSettings, path: string, failures: number, reason: string): Promise<void> {
+  const wait = Math.min(8000, 250 * 2 ** failures);
+  settings.logger?.warn('Todoist request failed; retrying', { path, reason, waitMs: wait, attempt: failures });
+  await settings.sleep(wait);
+}

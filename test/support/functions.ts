@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FF_MAIN = fileURLToPath(new URL('../../node_modules/@google-cloud/functions-framework/build/src/main.js', import.meta.url));
+
+/** A functions-framework process serving the built `dist/` (as `npx functions-framework` does). */
+export interface FunctionProcess {
+  url: string;
+  port: number;
+  /** Every log line the process wrote (stdout and stderr). */
+  lines: string[];
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
+  alive(): boolean;
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number, lines: string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) {
+        reject(new Error(`function exited with ${child.exitCode}:\n${lines.slice(-20).join('\n')}`));
+        return;
+      }
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`function did not listen on ${port}:\n${lines.slice(-20).join('\n')}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Starts `functions-framework --target=<target>` with the given environment, on a free port. */
+export async function startFunction(target: string, env: Record<string, string>, port?: number): Promise<FunctionProcess> {
+  const chosen = port ?? (await freePort());
+  const lines: string[] = [];
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(process.execPath, [FF_MAIN, `--target=${target}`, `--port=${chosen}`], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    await waitForPort(chosen, child, 30_000, lines);
+  };
+  await launch();
+  return {
+    url: `http://127.0.0.1:${chosen}`,
+    port: chosen,
+    lines,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    },
+    async restart() {
+      await launch();
+    },
+  };
+}
+
+/** Posts a raw Pub/Sub push body (as the emulator or a push subscription does) to a cloudevent function. */
+export async function pushMessage(
+  url: string,
+  input: { body: string | Buffer; attributes?: Record<string, string>; messageId: string },
+): Promise<number> {
+  const res = await fetch(`${url}/projects/demo-nts/topics/todoist`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      subscription: 'projects/demo-nts/subscriptions/sync',
+      message: {
+        data: Buffer.from(input.body).toString('base64'),
+        attributes: input.attributes ?? {},
+        messageId: input.messageId,
+        publishTime: new Date().toISOString(),
+      },
+    }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}

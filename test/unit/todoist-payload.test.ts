@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody, snapshotEvent } from '../../src/todoist/payload.js';
+import { fixtureBytes, fixtureNames } from '../support/todoist-fake/fixtures.js';
+
+function body(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}): string {
+  const base = JSON.parse(fixtureBytes('item-added.v1-shape.json').toString('utf8')) as Record<string, unknown>;
+  return JSON.stringify({ ...base, ...overrides, event_data: { ...(base['event_data'] as object), ...data } });
+}
+
+function parseError(raw: string | Buffer): { code: string; transient: boolean; message: string } {
+  try {
+    parseWebhookBody(raw);
+  } catch (error) {
+    if (!isTodoistPayloadError(error)) throw error;
+    return { code: error.code, transient: error.transient, message: error.message };
+  }
+  throw new Error('expected a TodoistPayloadError');
+}
+
+function task(event: ParsedEvent) {
+  if (event.kind !== 'task') throw new Error(`expected a task event, got ${event.kind}`);
+  return event;
+}
+
+describe('parseWebhookBody on the shared fixtures', () => {
+  const expectedKind: Record<string, string> = {
+    'item-added.json': 'task',
+    'item-added.v1-shape.json': 'task',
+    'item-completed.json': 'task',
+    'item-deleted.json': 'task',
+    'item-uncompleted.json': 'task',
+    'item-updated.json': 'task',
+    'item-updated.recurring-completed.json': 'task',
+    'note-added.json': 'note',
+    'project-added.json': 'project',
+  };
+
+  it('knows every fixture', () => {
+    expect(fixtureNames()).toEqual(Object.keys(expectedKind).sort());
+  });
+
+  it.each(Object.entries(expectedKind))('%s parses as a %s event and keeps the raw body', (file, kind) => {
+    const bytes = fixtureBytes(file);
+    const event = parseWebhookBody(bytes);
+    expect(event.kind).toBe(kind);
+    expect(event.raw).toEqual(JSON.parse(bytes.toString('utf8')));
+    if (event.kind === 'ignored') return;
+    expect(event.eventName).toBe(event.raw['event_name']);
+    expect(event.triggeredAt).toBe(event.raw['triggered_at']);
+    expect(event.userId).toBe('2671355');
+    expect(event.initiator).toEqual({ id: '2671355', name: 'Alice', email: 'alice@example.com' });
+  });
+
+  it('accepts the docs example shape: `collapsed`, version "10", no updated_at', () => {
+    const event = task(parseWebhookBody(fixtureBytes('item-added.json')));
+    expect(event.version).toBe('10');
+    expect(event.task.is_collapsed).toBe(false);
+    expect(event.task.updated_at).toBeNull();
+    expect(event.task.labels).toEqual(['area:Home', 'errand']);
+  });
+
+  it('keeps unknown task fields (passthrough)', () => {
+    const event = task(parseWebhookBody(fixtureBytes('item-added.v1-shape.json')));
+    expect(event.task['note_count']).toBe(0);
+    expect(event.task['day_order']).toBe(-1);
+    expect(event.version).toBe('1');
+  });
+
+  it('reads the recurring completion intent and the old item', () => {
+    const event = task(parseWebhookBody(fixtureBytes('item-updated.recurring-completed.json')));
+    expect(event.updateIntent).toBe('item_completed');
+    expect(event.task.checked).toBe(false);
+    expect(event.task.due).toMatchObject({ date: '2025-02-17', is_recurring: true, timezone: null });
+    expect(event.oldTask?.due?.date).toBe('2025-02-10');
+  });
+
+  it('parses comments and projects', () => {
+    const note = parseWebhookBody(fixtureBytes('note-added.json'));
+    expect(note.kind === 'note' && note.note).toMatchObject({ id: '6XR5c2Pq3Jgrj6Xv', item_id: '6XR4GqQQCW6Gv9h4', is_deleted: false });
+    const project = parseWebhookBody(fixtureBytes('project-added.json'));
+    expect(project.kind === 'project' && project.project).toMatchObject({ id: '6XR4H993xv8H5qCR', name: 'Kitchen renovation' });
+  });
+});
+
+describe('parseWebhookBody tolerance', () => {
+  it.each([
+    ['numeric ids become strings', {}, { id: 8283578355, project_id: 2203306141 }, { id: '8283578355', project_id: '2203306141' }],
+    ['0/1 booleans', {}, { checked: 1, is_deleted: 0, collapsed: 1 }, { checked: true, is_deleted: false, is_collapsed: true }],
+    ['missing description and labels', {}, { description: undefined, labels: null }, { description: '', labels: [] }],
+    ['missing priority defaults to 1', {}, { priority: undefined }, { priority: 1 }],
+    ['string priority', {}, { priority: '4' }, { priority: 4 }],
+  ])('%s', (_label, envelope, data, expected) => {
+    expect(task(parseWebhookBody(body(envelope, data))).task).toMatchObject(expected);
+  });
+
+  it.each([
+    ['numeric version', { version: 9 }, '9'],
+    ['missing version', { version: undefined }, null],
+  ])('%s', (_label, envelope, version) => {
+    expect(task(parseWebhookBody(body(envelope))).version).toBe(version);
+  });
+
+  it.each(['label:added', 'label:deleted', 'filter:updated', 'reminder:fired', 'item:archived', 'workspace:joined'])(
+    '%s is acknowledged as ignored',
+    (eventName) => {
+      expect(parseWebhookBody(body({ event_name: eventName, event_data: { anything: 1 } }))).toMatchObject({
+        kind: 'ignored',
+        eventName,
+      });
+    },
+  );
+
+  it('accepts a Buffer with a byte-order mark', () => {
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body())]);
+    expect(parseWebhookBody(raw).kind).toBe('task');
+  });
+
+  it('turns an API task into a snapshot event', () => {
+    const t = task(parseWebhookBody(body({}, { checked: true }))).task;
+    expect(snapshotEvent(t)).toMatchObject({ kind: 'task', eventName: 'item:completed', source: 'snapshot', triggeredAt: null });
+  });
+});
+
+describe('parseWebhookBody rejects what cannot be applied', () => {
+  it.each([
+    ['not JSON', '{"event_name": ', /not valid JSON/],
+    ['a JSON array', '[{"event_name":"item:added"}]', /one JSON object.*array/],
+    ['a JSON string', '"item:added"', /one JSON object.*string/],
+    ['no event_name', JSON.stringify({ event_data: {} }), /event_name/],
+    ['a task without id', body({}, { id: undefined }), /item:added.*event_data\.id/],
+    ['priority out of range', body({}, { priority: 7 }), /event_data\.priority/],
+    ['labels not a list', body({}, { labels: 'errand' }), /event_data\.labels/],
+    ['unreadable updated_at', body({}, { updated_at: 'yesterday' }), /event_data\.updated_at.*ISO-8601/],
+    ['unreadable triggered_at', body({ triggered_at: 'soon' }), /triggered_at.*ISO-8601/],
+    ['a project event without data', JSON.stringify({ event_name: 'project:updated', user_id: '1' }), /project:updated.*event_data/],
+  ])('%s → payload_invalid, not transient, saying what is wrong', (_label, raw, message) => {
+    const error = parseError(raw);
+    expect(error.code).toBe('payload_invalid');
+    expect(error.transient).toBe(false);
+    expect(error.message).toMatch(message);
+  });
+});
