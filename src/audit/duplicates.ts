@@ -62,7 +62,15 @@ export function keyPages(kind: EntityKind, pages: Iterable<NotionPage>): KeyedPa
 }
 
 const byAge = (a: PageStamp, b: PageStamp): number =>
-  a.created_time < b.created_time ? -1 : a.created_time > b.created_time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  a.created_time < b.created_time
+    ? -1
+    : a.created_time > b.created_time
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0;
 
 const stamp = (p: PageStamp): PageStamp => ({ id: p.id, created_time: p.created_time });
 

@@ -40,7 +40,11 @@ export interface ApplyResult {
 /** How many rounds of "find links again, move them" before giving up on a duplicate. */
 const CHECK_ROUNDS = 3;
 
-async function pool<T>(items: readonly T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -52,7 +56,11 @@ async function pool<T>(items: readonly T[], concurrency: number, run: (item: T) 
 }
 
 /** Runs the plan; never throws for one page's failure (reported in the result instead). */
-export async function applyPlan(deps: ApplyDeps, plan: MergePlan, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(
+  deps: ApplyDeps,
+  plan: MergePlan,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   const concurrency = options.concurrency ?? 3;
   const remap = remapOf(plan.groups);
   const result: ApplyResult = { relinked: 0, trashed: 0, cachePointed: 0, kept: [], failures: [] };

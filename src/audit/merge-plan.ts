@@ -5,7 +5,14 @@
 import type { EnsureOnce } from '../sync/ensure-once.js';
 import type { EntityKind } from '../sync/keys.js';
 import type { DuplicateGroup, KeyedPage } from './duplicates.js';
-import { type BlockedLink, findRelinks, presentHolders, type RelationHolder, type Relink, type RelinkDeps } from './relinks.js';
+import {
+  type BlockedLink,
+  findRelinks,
+  presentHolders,
+  type RelationHolder,
+  type Relink,
+  type RelinkDeps,
+} from './relinks.js';
 import { scanDuplicates } from './scan.js';
 
 /** A cache entry that points at a page other than the one live page of its name. */
@@ -44,7 +51,11 @@ export function remapOf(groups: readonly DuplicateGroup[]): Map<string, string> 
  * Cache entries of names with a single live page that point elsewhere (a trashed or renamed
  * page). Checked for areas only: there are few, and an interrupted run may leave one behind.
  */
-async function staleEntries(deps: PlanDeps, kind: EntityKind, pages: readonly KeyedPage[]): Promise<StaleCache[]> {
+async function staleEntries(
+  deps: PlanDeps,
+  kind: EntityKind,
+  pages: readonly KeyedPage[],
+): Promise<StaleCache[]> {
   if (!deps.ensure || kind !== 'area') return [];
   const byKey = new Map<string, KeyedPage[]>();
   for (const p of pages) byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);

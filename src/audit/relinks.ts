@@ -86,14 +86,22 @@ async function relinkOf(
   const duplicates = () => before.filter((id) => remap.has(id));
   if (value?.['has_more'] === true) {
     if (!deps.readRelation || !value.id) {
-      return { ...base, reason: 'relation shows only its first 25 pages and the rest cannot be read', duplicates: duplicates() };
+      return {
+        ...base,
+        reason: 'relation shows only its first 25 pages and the rest cannot be read',
+        duplicates: duplicates(),
+      };
     }
     before = await deps.readRelation(page.id, value.id);
   }
   const after = [...new Set(before.map((id) => remap.get(id) ?? id))];
   if (sameList(before, after)) return undefined;
   if (after.length > MAX_RELATION_WRITE) {
-    return { ...base, reason: `relation would keep ${after.length} pages; Notion writes at most 100`, duplicates: duplicates() };
+    return {
+      ...base,
+      reason: `relation would keep ${after.length} pages; Notion writes at most 100`,
+      duplicates: duplicates(),
+    };
   }
   return { ...base, before, after };
 }
@@ -124,7 +132,10 @@ export async function findRelinks(
   }
   const relinks: Relink[] = [];
   const blocked: BlockedLink[] = [];
-  for (const link of found.values()) ('reason' in link ? blocked : relinks).push(link);
+  for (const link of found.values()) {
+    if ('reason' in link) blocked.push(link);
+    else relinks.push(link);
+  }
   return { relinks, blocked };
 }
 

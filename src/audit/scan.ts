@@ -17,9 +17,17 @@ export interface Scan {
 }
 
 /** Every live page of a kind's database with its identity (all query pages, 100 at a time). */
-export async function scanPages(deps: ScanDeps, kind: EntityKind, request?: RequestOptions): Promise<KeyedPage[]> {
+export async function scanPages(
+  deps: ScanDeps,
+  kind: EntityKind,
+  request?: RequestOptions,
+): Promise<KeyedPage[]> {
   const pages = [];
-  for await (const page of deps.notion.queryAll(deps.databaseId(DATABASE_OF[kind]), { pageSize: 100 }, request)) {
+  for await (const page of deps.notion.queryAll(
+    deps.databaseId(DATABASE_OF[kind]),
+    { pageSize: 100 },
+    request,
+  )) {
     pages.push(page);
   }
   return keyPages(kind, pages);

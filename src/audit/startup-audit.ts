@@ -35,7 +35,11 @@ export interface AuditSummary {
 /** Kinds audited when nothing says otherwise; Todos are opt-in because listing them all is costly. */
 export const DEFAULT_AUDIT_KINDS: readonly EntityKind[] = ['area', 'project'];
 
-const FLAG: Record<EntityKind, string> = { area: 'duplicate_areas', project: 'duplicate_projects', todo: 'duplicate_todos' };
+const FLAG: Record<EntityKind, string> = {
+  area: 'duplicate_areas',
+  project: 'duplicate_projects',
+  todo: 'duplicate_todos',
+};
 const LABEL: Record<EntityKind, string> = { area: 'Area', project: 'Project', todo: 'Todo' };
 
 /** The command that merges a group, as the ERROR line shows it. */
@@ -77,15 +81,18 @@ function safePeek(ctx: AuditContext): Pick<EnsureOnce, 'peek'> {
 
 function report(ctx: AuditContext, group: DuplicateGroup): void {
   const identity = group.kind === 'area' ? {} : { todoist_id: group.key };
-  ctx.logger.error(`duplicate ${LABEL[group.kind]} pages: "${group.name}" has ${group.pages.length} live pages`, {
-    [FLAG[group.kind]]: true,
-    kind: group.kind,
-    name: group.name,
-    ...identity,
-    pages: group.pages,
-    canonical: group.canonical.id,
-    fix: fixCommand(group.kind),
-  });
+  ctx.logger.error(
+    `duplicate ${LABEL[group.kind]} pages: "${group.name}" has ${group.pages.length} live pages`,
+    {
+      [FLAG[group.kind]]: true,
+      kind: group.kind,
+      name: group.name,
+      ...identity,
+      pages: group.pages,
+      canonical: group.canonical.id,
+      fix: fixCommand(group.kind),
+    },
+  );
 }
 
 async function audit(ctx: AuditContext, kinds: EntityKind[]): Promise<AuditSummary> {
@@ -119,7 +126,10 @@ async function audit(ctx: AuditContext, kinds: EntityKind[]): Promise<AuditSumma
  * Starts the audit in the background and returns at once. The promise resolves with the summary
  * (undefined when the audit is switched off) and never rejects, so callers may drop it.
  */
-export function startStartupAudit(ctx: AuditContext, options: StartupAuditOptions = {}): Promise<AuditSummary | undefined> {
+export function startStartupAudit(
+  ctx: AuditContext,
+  options: StartupAuditOptions = {},
+): Promise<AuditSummary | undefined> {
   if (!options.force && !ctx.config.audit.onStart) return Promise.resolve(undefined);
   const kinds = [...(options.kinds ?? configuredKinds(ctx.config) ?? DEFAULT_AUDIT_KINDS)];
   return new Promise<void>((resolve) => setImmediate(resolve))

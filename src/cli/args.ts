@@ -28,7 +28,10 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
       values: Record<string, string | boolean | undefined>;
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error), error);
+    throw new UsageError(
+      error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error),
+      error,
+    );
   }
   const out: Record<string, string | boolean | undefined> = {};
   for (const [name, flag] of Object.entries(spec)) {
@@ -38,7 +41,9 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
       continue;
     }
     if (typeof value === 'string' && flag.choices && !flag.choices.includes(value)) {
-      throw new UsageError(`--${name} must be one of ${flag.choices.join(', ')}, not ${JSON.stringify(value)}`);
+      throw new UsageError(
+        `--${name} must be one of ${flag.choices.join(', ')}, not ${JSON.stringify(value)}`,
+      );
     }
     out[name] = typeof value === 'string' ? value : undefined;
   }

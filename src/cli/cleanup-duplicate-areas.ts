@@ -5,6 +5,7 @@
  */
 import { applyPlan } from '../audit/merge-apply.js';
 import { buildPlan, isEmptyPlan, type MergePlan } from '../audit/merge-plan.js';
+import { relationReader } from '../audit/relation-reader.js';
 import { type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { createLogger, registerSecrets } from '../log/logger.js';
@@ -59,7 +60,12 @@ function nothingToDo(plan: MergePlan): string {
 }
 
 /** Runs the command; resolves with the exit code (never calls process.exit). */
-export async function main(argv: readonly string[], env: Env, io: CliIo = processIo(), hooks: CleanupHooks = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: Env,
+  io: CliIo = processIo(),
+  hooks: CleanupHooks = {},
+): Promise<number> {
   let flags: ReturnType<typeof parseFlags<typeof FLAGS>>;
   try {
     flags = parseFlags(argv.includes('-h') ? ['--help'] : argv, FLAGS);
@@ -78,7 +84,9 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     config = loadConfig(env, 'cli');
   } catch (error) {
     if (!isConfigError(error)) throw error;
-    io.stderr(`cleanup-duplicate-areas: configuration error: ${error.message}\nRun \`npm run doctor\` to check every variable.\n`);
+    io.stderr(
+      `cleanup-duplicate-areas: configuration error: ${error.message}\nRun \`npm run doctor\` to check every variable.\n`,
+    );
     return EXIT.error;
   }
   registerSecrets(secretsOf(config));
@@ -89,15 +97,28 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
   const shared = config.state.store !== 'memory' || hooks.store !== undefined;
   const notes = shared
     ? []
-    : ['STATE_STORE=memory: the exactly-once cache is per process, so it is not read (canonical = oldest) nor updated.'];
-  const deps = { notion, databaseId: ctx.databaseId, ensure: shared ? ctx.ensure : undefined };
+    : [
+        'STATE_STORE=memory: the exactly-once cache is per process, so it is not read (canonical = oldest) nor updated.',
+      ];
+  const deps = {
+    notion,
+    databaseId: ctx.databaseId,
+    ensure: shared ? ctx.ensure : undefined,
+    readRelation: relationReader(base),
+  };
   try {
     const plan = await buildPlan(deps, kind);
     const empty = isEmptyPlan(plan);
     if (!flags.apply || empty) {
-      if (flags.json) io.stdout(`${JSON.stringify({ mode: flags.apply ? 'apply' : 'dry-run', notes, ...planData(plan) }, null, 2)}\n`);
+      if (flags.json)
+        io.stdout(
+          `${JSON.stringify({ mode: flags.apply ? 'apply' : 'dry-run', notes, ...planData(plan) }, null, 2)}\n`,
+        );
       else if (empty) io.stdout(nothingToDo(plan) + notes.map((n) => `Note: ${n}\n`).join(''));
-      else io.stdout(`${planText(plan)}\n${notes.map((n) => `Note: ${n}\n`).join('')}Dry run: nothing was changed. Run again with --apply to merge.\n`);
+      else
+        io.stdout(
+          `${planText(plan)}\n${notes.map((n) => `Note: ${n}\n`).join('')}Dry run: nothing was changed. Run again with --apply to merge.\n`,
+        );
       return EXIT.ok;
     }
     if (!flags.json) io.stdout(`${planText(plan)}\n${notes.map((n) => `Note: ${n}\n`).join('')}Applying…\n`);
@@ -107,15 +128,19 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
-    if (flags.json) io.stdout(`${JSON.stringify({ mode: 'apply', notes, ...planData(plan), result }, null, 2)}\n`);
+    if (flags.json)
+      io.stdout(`${JSON.stringify({ mode: 'apply', notes, ...planData(plan), result }, null, 2)}\n`);
     else io.stdout(resultText(result));
     return result.failures.length > 0 || result.kept.length > 0 ? EXIT.error : EXIT.ok;
   } catch (error) {
-    io.stderr(`cleanup-duplicate-areas: ${errorMessage(error)}\nNothing is lost: run the command again to resume.\n`);
+    io.stderr(
+      `cleanup-duplicate-areas: ${errorMessage(error)}\nNothing is lost: run the command again to resume.\n`,
+    );
     return EXIT.error;
   } finally {
     // A store passed in by the caller is the caller's to close.
     if (!hooks.store) await ctx.store.close().catch(() => undefined);
+    await base.close().catch(() => undefined);
   }
 }
 

@@ -7,7 +7,14 @@ const NOUN: Record<EntityKind, string> = { area: 'areas', project: 'projects', t
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The plan as JSON-ready data (stable field names; `--json` prints it). */
@@ -48,7 +55,13 @@ export function planText(plan: MergePlan): string {
     const header = ['NAME', 'PAGE', 'CREATED', 'ROLE', ...dbs.map((db) => `${db.toUpperCase()} LINKED`)];
     const rows: string[][] = [header];
     for (const g of data.groups) {
-      rows.push([g.name, g.canonical.id, g.canonical.created_time, `keep (${g.canonical.by})`, ...dbs.map(() => '')]);
+      rows.push([
+        g.name,
+        g.canonical.id,
+        g.canonical.created_time,
+        `keep (${g.canonical.by})`,
+        ...dbs.map(() => ''),
+      ]);
       for (const d of g.duplicates) rows.push(['', d.id, d.created_time, 'merge', ...dbs.map(() => '')]);
       rows.push(['', '', '', 'links to move', ...dbs.map((db) => String(g.links[db] ?? 0))]);
     }
@@ -70,7 +83,8 @@ export function resultText(result: ApplyResult): string {
   const out = [
     `Re-linked ${result.relinked} pages, trashed ${result.trashed} duplicates, pointed the cache for ${result.cachePointed} names.`,
   ];
-  if (result.kept.length > 0) out.push(`Kept ${result.kept.length} duplicates whose links could not all be moved.`);
+  if (result.kept.length > 0)
+    out.push(`Kept ${result.kept.length} duplicates whose links could not all be moved.`);
   if (result.failures.length > 0) {
     out.push(`Failures (${result.failures.length}); run the command again to resume:`);
     for (const f of result.failures.slice(0, 20)) out.push(`  ${f.action} ${f.pageId || '-'}: ${f.error}`);

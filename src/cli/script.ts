@@ -17,7 +17,10 @@ function invokedPath(): string | undefined {
  * Runs a CLI's `main` when its module is the process entry (node, tsx or the package bin), not
  * when a test imports it; exits with the code once stdout and stderr are flushed.
  */
-export function runAsScript(moduleUrl: string, main: (argv: readonly string[], env: Env) => Promise<number>): void {
+export function runAsScript(
+  moduleUrl: string,
+  main: (argv: readonly string[], env: Env) => Promise<number>,
+): void {
   const self = fileURLToPath(moduleUrl);
   if (invokedPath() !== self) return;
   main(process.argv.slice(2), process.env).then(
@@ -25,7 +28,10 @@ export function runAsScript(moduleUrl: string, main: (argv: readonly string[], e
       process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, () => process.exit(1));
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        () => process.exit(1),
+      );
     },
   );
 }

@@ -57,7 +57,11 @@ export interface NotionApi {
   query(databaseId: string, options?: QueryOptions, request?: RequestOptions): Promise<QueryPage>;
   /** Iterates every page of a query result (`start_cursor` / `has_more`). */
   queryAll(databaseId: string, options?: QueryOptions, request?: RequestOptions): AsyncIterable<NotionPage>;
-  createPage(databaseId: string, properties: Record<string, PropertyInput>, request?: RequestOptions): Promise<NotionPage>;
+  createPage(
+    databaseId: string,
+    properties: Record<string, PropertyInput>,
+    request?: RequestOptions,
+  ): Promise<NotionPage>;
   updatePage(
     pageId: string,
     patch: { properties?: Record<string, PropertyInput>; inTrash?: boolean },

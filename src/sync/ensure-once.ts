@@ -263,6 +263,8 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
       } catch (error) {
         if (isOutcomeUnknown(error)) {
           logger.info('create outcome unknown; looking again after the index lag', { kind, claim: id });
+          // The page, if made, was made by now: its index lag counts from here, not from the request.
+          claim = await write(id, claim, { lastAttemptAt: now(), leaseUntil: now() + deps.leaseMs });
           continue;
         }
         // A definite failure created nothing: hand the claim back at once.

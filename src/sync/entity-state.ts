@@ -30,6 +30,8 @@ export type CommitOutcome =
 export interface Incoming {
   version: string;
   isDelete: boolean;
+  /** A newer non-delete may lift a tombstone (projects unarchive; tasks never come back). */
+  canRevive?: boolean;
   desired: string | null;
   desiredHash: string;
 }
@@ -48,6 +50,7 @@ export async function commitDesired(
     const verdict = decide(current ? { version: current.data.version, deleted: current.data.deleted } : undefined, {
       version: incoming.version,
       isDelete: incoming.isDelete,
+      canRevive: incoming.canRevive ?? false,
     });
     if (current && verdict !== 'apply') return { verdict, stored: current };
     const doc: EntityDoc = {

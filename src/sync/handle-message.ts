@@ -1,4 +1,5 @@
 import { errorMessage, isAppError, isTransient } from '../errors.js';
+import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
 import type { SyncContext } from './context.js';
 import { deliveryKey, type LedgerEntry } from './ledger.js';
@@ -58,6 +59,11 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     return outcome;
   } catch (error) {
     await ctx.ledger.abandon(entry);
+    if (isNotionError(error, 'schema_invalid')) {
+      // Nothing is lost while the user fixes the schema: the message comes back until it applies.
+      log.error('the Notion schema is missing a required property; the event will be retried', { reason: error.message });
+      throw error;
+    }
     if (isTransient(error) || !isAppError(error)) {
       log.warn('event failed; Pub/Sub will retry it', { eventName: event.eventName, error });
       throw error;

@@ -77,7 +77,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
   const target = projectTarget(ctx, project.id);
   return perProject(project.id, async () => {
     const before = await readEntity(ctx.store, 'project', project.id);
-    if (before && decide(before.data, { version, isDelete }) === 'stale') {
+    if (before && decide(before.data, { version, isDelete, canRevive: true }) === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', { stale: true, projectId: project.id });
       return 'stale';
     }
@@ -89,6 +89,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
       {
         version,
         isDelete,
+        canRevive: true,
         desired: properties ? JSON.stringify(properties) : null,
         desiredHash: properties ? contentHash(properties) : 'deleted',
       },

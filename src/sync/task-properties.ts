@@ -117,7 +117,9 @@ export function optionName(name: string): string {
   return Array.from(name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim()).slice(0, OPTION_LIMIT).join('');
 }
 
-const relation = (ids: readonly string[]) => ({ relation: [...new Set(ids)].slice(0, 100).map((id) => ({ id })) });
+const relation = (ids: readonly string[]) => ({
+  relation: [...new Set(ids)].slice(0, 100).map((id) => ({ id })),
+});
 
 /**
  * A relation to a Todoist entity: cleared when the task has none, set when the caller resolved
@@ -135,7 +137,12 @@ export function todoToProperties(
   available: ReadonlySet<string>,
 ): Record<string, PropertyInput> {
   const labels = [...new Set(fields.labels.map(optionName).filter((n) => n !== ''))];
-  const section = fields.sectionId === null ? { select: null } : relations.sectionName ? { select: { name: optionName(relations.sectionName) } } : undefined;
+  const section =
+    fields.sectionId === null
+      ? { select: null }
+      : relations.sectionName
+        ? { select: { name: optionName(relations.sectionName) } }
+        : undefined;
   const all: Record<string, PropertyInput | undefined> = {
     Name: { title: richTextChunks(fields.name) },
     'Todoist ID': { rich_text: richTextChunks(fields.todoistId) },
@@ -152,7 +159,8 @@ export function todoToProperties(
     'Todoist URL': { url: fields.url },
   };
   const out: Record<string, PropertyInput> = {};
-  for (const [name, value] of Object.entries(all)) if (value !== undefined && available.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(all))
+    if (value !== undefined && available.has(name)) out[name] = value;
   return out;
 }
 
@@ -169,7 +177,9 @@ export function contentHash(properties: unknown): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

@@ -8,7 +8,7 @@ import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { findOldest } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
-import { resolveAssignee } from './people.js';
+import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
@@ -47,6 +47,7 @@ export async function todoProperties(ctx: SyncContext, fields: TodoFields): Prom
 /** Applies one task event or snapshot: newest state wins, one page per task. */
 export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<TaskOutcome> {
   const task = event.task;
+  if (event.initiator) rememberCollaborator(event.initiator);
   const fields = taskToTodo(task, { areaLabelPrefix: ctx.config.sync.areaLabelPrefix, updateIntent: event.updateIntent });
   const isDelete = event.eventName === 'item:deleted' || task.is_deleted === true;
   if (!isDelete && isFilteredOut(ctx, fields, task.labels)) return 'filtered';

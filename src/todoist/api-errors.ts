@@ -9,7 +9,11 @@ export type TodoistApiErrorCode =
   | 'bad_request'
   | 'invalid_response';
 
-const TRANSIENT: ReadonlySet<TodoistApiErrorCode> = new Set(['rate_limited', 'server_error', 'network_error']);
+const TRANSIENT: ReadonlySet<TodoistApiErrorCode> = new Set([
+  'rate_limited',
+  'server_error',
+  'network_error',
+]);
 
 /** A failed Todoist API call; `transient` says whether trying again later may succeed. */
 export class TodoistApiError extends AppError<TodoistApiErrorCode> {

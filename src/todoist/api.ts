@@ -95,12 +95,19 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      throw new TodoistApiError('invalid_response', `GET ${path}: unexpected shape: ${parsed.error.issues[0]?.message}`);
+      throw new TodoistApiError(
+        'invalid_response',
+        `GET ${path}: unexpected shape: ${parsed.error.issues[0]?.message}`,
+      );
     }
     return parsed.data;
   }
 
-  async function* pages<S extends z.ZodType>(schema: S, path: string, query: Query): AsyncGenerator<z.output<S>> {
+  async function* pages<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    query: Query,
+  ): AsyncGenerator<z.output<S>> {
     let cursor: string | undefined;
     const seen = new Set<string>();
     for (;;) {
@@ -108,12 +115,17 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
       if (!body.success) throw new TodoistApiError('invalid_response', `GET ${path}: not a page of results`);
       const page = body.data;
       const items = Array.isArray(page) ? page : (page.results ?? page.items);
-      if (!items) throw new TodoistApiError('invalid_response', `GET ${path}: the page has neither results nor items`);
+      if (!items)
+        throw new TodoistApiError('invalid_response', `GET ${path}: the page has neither results nor items`);
       for (const item of items) {
         const parsed = schema.safeParse(item);
         // One odd record must not stop a reconcile of thousands: skip it, say so.
         if (parsed.success) yield parsed.data;
-        else settings.logger?.warn('Todoist record skipped: unexpected shape', { path, issue: parsed.error.issues[0]?.message });
+        else
+          settings.logger?.warn('Todoist record skipped: unexpected shape', {
+            path,
+            issue: parsed.error.issues[0]?.message,
+          });
       }
       const next = Array.isArray(page) ? null : page.next_cursor;
       if (!next || seen.has(next)) return;
@@ -141,7 +153,8 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
         until: range.until,
         project_id: range.projectId,
       }),
-    getCollaborators: (projectId) => pages(collaboratorSchema, `/api/v1/projects/${id(projectId)}/collaborators`, {}),
+    getCollaborators: (projectId) =>
+      pages(collaboratorSchema, `/api/v1/projects/${id(projectId)}/collaborators`, {}),
     getSection: (sectionId) => one(sectionSchema, `/api/v1/sections/${id(sectionId)}`),
   };
 }

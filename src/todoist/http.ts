@@ -22,7 +22,8 @@ export type Query = Record<string, string | number | undefined>;
 function urlFor(settings: HttpSettings, path: string, query: Query): string {
   // Concatenate rather than resolve, so a base URL with a path prefix keeps it.
   const url = new URL(`${settings.baseUrl.replace(/\/+$/, '')}${path}`);
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   return url.toString();
 }
 
@@ -82,7 +83,8 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
     }
     const body = parseJson(text);
     if (status >= 200 && status < 300) {
-      if (body === undefined) throw new TodoistApiError('invalid_response', `GET ${path}: the response is not JSON`, { status });
+      if (body === undefined)
+        throw new TodoistApiError('invalid_response', `GET ${path}: the response is not JSON`, { status });
       return body;
     }
     const code = codeForStatus(status);
@@ -93,7 +95,11 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
       if (limited >= settings.maxRateLimitAttempts || wait > settings.maxRetryAfterMs) {
         throw new TodoistApiError(code, message, { status, retryAfterMs: wait });
       }
-      settings.logger?.warn('Todoist rate limit hit; waiting as asked', { path, waitMs: wait, attempt: limited });
+      settings.logger?.warn('Todoist rate limit hit; waiting as asked', {
+        path,
+        waitMs: wait,
+        attempt: limited,
+      });
       await settings.sleep(wait);
       continue;
     }
@@ -108,8 +114,18 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
   }
 }
 
-async function backoff(settings: HttpSettings, path: string, failures: number, reason: string): Promise<void> {
+async function backoff(
+  settings: HttpSettings,
+  path: string,
+  failures: number,
+  reason: string,
+): Promise<void> {
   const wait = Math.min(8000, 250 * 2 ** failures);
-  settings.logger?.warn('Todoist request failed; retrying', { path, reason, waitMs: wait, attempt: failures });
+  settings.logger?.warn('Todoist request failed; retrying', {
+    path,
+    reason,
+    waitMs: wait,
+    attempt: failures,
+  });
   await settings.sleep(wait);
 }

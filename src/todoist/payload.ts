@@ -1,18 +1,26 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import {
+  type EventBase,
+  NOTE_EVENTS,
+  type ParsedEvent,
+  PROJECT_EVENTS,
+  SECTION_EVENTS,
+  TASK_EVENTS,
+  type TaskEvent,
+} from './events.js';
+import {
   collaboratorSchema,
   idSchema,
   noteSchema,
   projectSchema,
   sectionSchema,
-  type TodoistCollaborator,
-  type TodoistNote,
-  type TodoistProject,
-  type TodoistSection,
   type TodoistTask,
   taskSchema,
 } from './schemas.js';
+
+export * from './events.js';
+
 import { isTimestamp } from './timestamp.js';
 
 /** A webhook body that is not JSON or not a Todoist event: a poison message, never worth a retry. */
@@ -26,82 +34,11 @@ export function isTodoistPayloadError(value: unknown): value is TodoistPayloadEr
   return value instanceof TodoistPayloadError;
 }
 
-export const TASK_EVENTS = ['item:added', 'item:updated', 'item:deleted', 'item:completed', 'item:uncompleted'] as const;
-export const PROJECT_EVENTS = [
-  'project:added',
-  'project:updated',
-  'project:deleted',
-  'project:archived',
-  'project:unarchived',
-] as const;
-export const NOTE_EVENTS = ['note:added', 'note:updated', 'note:deleted'] as const;
-export const SECTION_EVENTS = [
-  'section:added',
-  'section:updated',
-  'section:deleted',
-  'section:archived',
-  'section:unarchived',
-] as const;
-
-export type TaskEventName = (typeof TASK_EVENTS)[number];
-export type ProjectEventName = (typeof PROJECT_EVENTS)[number];
-export type NoteEventName = (typeof NOTE_EVENTS)[number];
-export type SectionEventName = (typeof SECTION_EVENTS)[number];
-
-/** `event_data_extra.update_intent`; unknown values are passed through as sent. */
-export type UpdateIntent = 'item_updated' | 'item_completed' | 'item_uncompleted' | (string & {});
-
-interface EventBase {
-  userId: string | null;
-  /** `triggered_at` as sent, null when absent (API snapshots have none). */
-  triggeredAt: string | null;
-  /** The webhook format version as sent (`"1"`, `"10"`, `"9"` were all seen); null when absent. */
-  version: string | null;
-  /** Who caused the event (may differ from the user in shared projects). */
-  initiator: TodoistCollaborator | undefined;
-  /** The whole body as parsed JSON: the source of truth for anything not modelled here. */
-  raw: Record<string, unknown>;
-}
-
-export interface TaskEvent extends EventBase {
-  kind: 'task';
-  eventName: TaskEventName;
-  task: TodoistTask;
-  updateIntent?: UpdateIntent | undefined;
-  /** `event_data_extra.old_item` when sent and valid. */
-  oldTask?: TodoistTask | undefined;
-  /** `snapshot` for states read from the Todoist API by reconcile. */
-  source: 'webhook' | 'snapshot';
-}
-export interface ProjectEvent extends EventBase {
-  kind: 'project';
-  eventName: ProjectEventName;
-  project: TodoistProject;
-}
-export interface NoteEvent extends EventBase {
-  kind: 'note';
-  eventName: NoteEventName;
-  note: TodoistNote;
-}
-export interface SectionEvent extends EventBase {
-  kind: 'section';
-  eventName: SectionEventName;
-  section: TodoistSection;
-}
-/** Labels, filters, reminders and unknown events: acknowledged, counted, not applied. */
-export interface IgnoredEvent {
-  kind: 'ignored';
-  eventName: string;
-  raw: Record<string, unknown>;
-}
-
-export type ParsedEvent = TaskEvent | ProjectEvent | NoteEvent | SectionEvent | IgnoredEvent;
-
 const envelopeSchema = z.looseObject({
   event_name: z.string().min(1),
   user_id: idSchema.nullish().transform((v) => v ?? null),
-  event_data: z.unknown(),
-  initiator: z.unknown(),
+  event_data: z.unknown().optional(),
+  initiator: z.unknown().optional(),
   triggered_at: z
     .string()
     .refine(isTimestamp, 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z')
@@ -120,14 +57,24 @@ const envelopeSchema = z.looseObject({
 function describe(error: z.ZodError, prefix: string): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)'}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)'}: ${issue.message}`,
+    )
     .join('; ');
 }
 
-function parsePart<S extends z.ZodType>(schema: S, value: unknown, path: string, eventName: string): z.output<S> {
+function parsePart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  path: string,
+  eventName: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new TodoistPayloadError(`${eventName} payload does not match the Todoist shape: ${describe(result.error, path)}`);
+    throw new TodoistPayloadError(
+      `${eventName} payload does not match the Todoist shape: ${describe(result.error, path)}`,
+    );
   }
   return result.data;
 }
@@ -138,9 +85,12 @@ function decode(raw: string | Uint8Array): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new TodoistPayloadError(`webhook body is not valid JSON (${text.length} chars): ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new TodoistPayloadError(
+      `webhook body is not valid JSON (${text.length} chars): ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     const got = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
@@ -149,7 +99,8 @@ function decode(raw: string | Uint8Array): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-const includes = <T extends string>(list: readonly T[], name: string): name is T => (list as readonly string[]).includes(name);
+const includes = <T extends string>(list: readonly T[], name: string): name is T =>
+  (list as readonly string[]).includes(name);
 
 /**
  * Parses one Todoist webhook body (the raw bytes Todoist signed). Throws TodoistPayloadError
@@ -183,13 +134,23 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
     };
   }
   if (includes(PROJECT_EVENTS, eventName)) {
-    return { ...base, kind: 'project', eventName, project: parsePart(projectSchema, data, 'event_data', eventName) };
+    return {
+      ...base,
+      kind: 'project',
+      eventName,
+      project: parsePart(projectSchema, data, 'event_data', eventName),
+    };
   }
   if (includes(NOTE_EVENTS, eventName)) {
     return { ...base, kind: 'note', eventName, note: parsePart(noteSchema, data, 'event_data', eventName) };
   }
   if (includes(SECTION_EVENTS, eventName)) {
-    return { ...base, kind: 'section', eventName, section: parsePart(sectionSchema, data, 'event_data', eventName) };
+    return {
+      ...base,
+      kind: 'section',
+      eventName,
+      section: parsePart(sectionSchema, data, 'event_data', eventName),
+    };
   }
   return { kind: 'ignored', eventName, raw: body };
 }

@@ -76,7 +76,8 @@ export const taskSchema = z
     completed_at: text,
     url: text,
   })
-  .transform((t) => ({ ...t, is_collapsed: t.is_collapsed ?? t.collapsed ?? false }));
+  // Object.assign keeps the passthrough keys in the type (a spread would drop the index signature).
+  .transform((t) => Object.assign(t, { is_collapsed: t.is_collapsed ?? t.collapsed ?? false }));
 export type TodoistTask = z.output<typeof taskSchema>;
 
 /** A Todoist project. */
@@ -95,10 +96,13 @@ export const projectSchema = z.looseObject({
 export type TodoistProject = z.output<typeof projectSchema>;
 
 /** A task's parsed `item`, or undefined when it does not validate (a comment stays usable without it). */
-const optionalTask = z.unknown().transform((v) => {
-  const parsed = taskSchema.safeParse(v);
-  return parsed.success ? parsed.data : undefined;
-});
+const optionalTask = z
+  .unknown()
+  .optional()
+  .transform((v) => {
+    const parsed = taskSchema.safeParse(v);
+    return parsed.success ? parsed.data : undefined;
+  });
 
 /** A comment (`note` on the wire); project comments carry `project_id` instead of `item_id`. */
 export const noteSchema = z.looseObject({

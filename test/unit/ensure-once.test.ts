@@ -66,7 +66,7 @@ describe('ensure-once', () => {
         return lose;
       },
     });
-    const result = await instance(store, 'a').ensure('area', 'errands', ops);
+    const result = await instance(store, 'a', 2_000, 250).ensure('area', 'errands', ops);
     expect(notion.live('errands')).toHaveLength(1);
     expect(result.pageId).toBe(notion.live('errands')[0]?.id);
   });

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody, snapshotEvent } from '../../src/todoist/payload.js';
+import {
+  isTodoistPayloadError,
+  type ParsedEvent,
+  parseWebhookBody,
+  snapshotEvent,
+} from '../../src/todoist/payload.js';
 import { fixtureBytes, fixtureNames } from '../support/todoist-fake/fixtures.js';
 
 function body(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}): string {
-  const base = JSON.parse(fixtureBytes('item-added.v1-shape.json').toString('utf8')) as Record<string, unknown>;
-  return JSON.stringify({ ...base, ...overrides, event_data: { ...(base['event_data'] as object), ...data } });
+  const base = JSON.parse(fixtureBytes('item-added.v1-shape.json').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  return JSON.stringify({
+    ...base,
+    ...overrides,
+    event_data: { ...(base['event_data'] as object), ...data },
+  });
 }
 
 function parseError(raw: string | Buffer): { code: string; transient: boolean; message: string } {
@@ -76,17 +88,39 @@ describe('parseWebhookBody on the shared fixtures', () => {
 
   it('parses comments and projects', () => {
     const note = parseWebhookBody(fixtureBytes('note-added.json'));
-    expect(note.kind === 'note' && note.note).toMatchObject({ id: '6XR5c2Pq3Jgrj6Xv', item_id: '6XR4GqQQCW6Gv9h4', is_deleted: false });
+    expect(note.kind === 'note' && note.note).toMatchObject({
+      id: '6XR5c2Pq3Jgrj6Xv',
+      item_id: '6XR4GqQQCW6Gv9h4',
+      is_deleted: false,
+    });
     const project = parseWebhookBody(fixtureBytes('project-added.json'));
-    expect(project.kind === 'project' && project.project).toMatchObject({ id: '6XR4H993xv8H5qCR', name: 'Kitchen renovation' });
+    expect(project.kind === 'project' && project.project).toMatchObject({
+      id: '6XR4H993xv8H5qCR',
+      name: 'Kitchen renovation',
+    });
   });
 });
 
 describe('parseWebhookBody tolerance', () => {
   it.each([
-    ['numeric ids become strings', {}, { id: 8283578355, project_id: 2203306141 }, { id: '8283578355', project_id: '2203306141' }],
-    ['0/1 booleans', {}, { checked: 1, is_deleted: 0, collapsed: 1 }, { checked: true, is_deleted: false, is_collapsed: true }],
-    ['missing description and labels', {}, { description: undefined, labels: null }, { description: '', labels: [] }],
+    [
+      'numeric ids become strings',
+      {},
+      { id: 8283578355, project_id: 2203306141 },
+      { id: '8283578355', project_id: '2203306141' },
+    ],
+    [
+      '0/1 booleans',
+      {},
+      { checked: 1, is_deleted: 0, collapsed: 1, is_collapsed: undefined },
+      { checked: true, is_deleted: false, is_collapsed: true },
+    ],
+    [
+      'missing description and labels',
+      {},
+      { description: undefined, labels: null },
+      { description: '', labels: [] },
+    ],
     ['missing priority defaults to 1', {}, { priority: undefined }, { priority: 1 }],
     ['string priority', {}, { priority: '4' }, { priority: 4 }],
   ])('%s', (_label, envelope, data, expected) => {
@@ -100,15 +134,19 @@ describe('parseWebhookBody tolerance', () => {
     expect(task(parseWebhookBody(body(envelope))).version).toBe(version);
   });
 
-  it.each(['label:added', 'label:deleted', 'filter:updated', 'reminder:fired', 'item:archived', 'workspace:joined'])(
-    '%s is acknowledged as ignored',
-    (eventName) => {
-      expect(parseWebhookBody(body({ event_name: eventName, event_data: { anything: 1 } }))).toMatchObject({
-        kind: 'ignored',
-        eventName,
-      });
-    },
-  );
+  it.each([
+    'label:added',
+    'label:deleted',
+    'filter:updated',
+    'reminder:fired',
+    'item:archived',
+    'workspace:joined',
+  ])('%s is acknowledged as ignored', (eventName) => {
+    expect(parseWebhookBody(body({ event_name: eventName, event_data: { anything: 1 } }))).toMatchObject({
+      kind: 'ignored',
+      eventName,
+    });
+  });
 
   it('accepts a Buffer with a byte-order mark', () => {
     const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body())]);
@@ -117,7 +155,12 @@ describe('parseWebhookBody tolerance', () => {
 
   it('turns an API task into a snapshot event', () => {
     const t = task(parseWebhookBody(body({}, { checked: true }))).task;
-    expect(snapshotEvent(t)).toMatchObject({ kind: 'task', eventName: 'item:completed', source: 'snapshot', triggeredAt: null });
+    expect(snapshotEvent(t)).toMatchObject({
+      kind: 'task',
+      eventName: 'item:completed',
+      source: 'snapshot',
+      triggeredAt: null,
+    });
   });
 });
 
@@ -132,7 +175,11 @@ describe('parseWebhookBody rejects what cannot be applied', () => {
     ['labels not a list', body({}, { labels: 'errand' }), /event_data\.labels/],
     ['unreadable updated_at', body({}, { updated_at: 'yesterday' }), /event_data\.updated_at.*ISO-8601/],
     ['unreadable triggered_at', body({ triggered_at: 'soon' }), /triggered_at.*ISO-8601/],
-    ['a project event without data', JSON.stringify({ event_name: 'project:updated', user_id: '1' }), /project:updated.*event_data/],
+    [
+      'a project event without data',
+      JSON.stringify({ event_name: 'project:updated', user_id: '1' }),
+      /project:updated.*event_data/,
+    ],
   ])('%s → payload_invalid, not transient, saying what is wrong', (_label, raw, message) => {
     const error = parseError(raw);
     expect(error.code).toBe('payload_invalid');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { signBody, verifySignature } from '../../src/todoist/signature.js';
-import { FIXTURE_SECRET, fixtureBytes, fixtureNames, fixtureSignatures } from '../support/todoist-fake/fixtures.js';
+import {
+  FIXTURE_SECRET,
+  fixtureBytes,
+  fixtureNames,
+  fixtureSignatures,
+} from '../support/todoist-fake/fixtures.js';
 
 const signatures = fixtureSignatures();
 
@@ -9,11 +14,14 @@ describe('Todoist webhook signatures', () => {
     expect([...signatures.keys()].sort()).toEqual(fixtureNames());
   });
 
-  it.each([...signatures])('%s: the documented signature verifies on the exact file bytes', (file, signature) => {
-    const body = fixtureBytes(file);
-    expect(signBody(body, FIXTURE_SECRET)).toBe(signature);
-    expect(verifySignature(body, signature, FIXTURE_SECRET)).toBe(true);
-  });
+  it.each([...signatures])(
+    '%s: the documented signature verifies on the exact file bytes',
+    (file, signature) => {
+      const body = fixtureBytes(file);
+      expect(signBody(body, FIXTURE_SECRET)).toBe(signature);
+      expect(verifySignature(body, signature, FIXTURE_SECRET)).toBe(true);
+    },
+  );
 
   it.each([...signatures])('%s: one flipped byte fails', (file, signature) => {
     const body = Buffer.from(fixtureBytes(file));

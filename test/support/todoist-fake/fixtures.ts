@@ -9,7 +9,9 @@ export const FIXTURE_SECRET = 'test-client-secret';
 
 function requireDir(): void {
   if (!existsSync(FIXTURE_DIR)) {
-    throw new Error(`Todoist fixtures not found at ${FIXTURE_DIR}: they live in ../shared/fixtures/todoist beside the repo`);
+    throw new Error(
+      `Todoist fixtures not found at ${FIXTURE_DIR}: they live in ../shared/fixtures/todoist beside the repo`,
+    );
   }
 }
 

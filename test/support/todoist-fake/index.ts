@@ -50,7 +50,13 @@ type Handler = (params: string[], query: URLSearchParams) => { status: number; b
 const byId = (records: TodoistRecord[] = []) => new Map(records.map((r) => [r.id, r]));
 const error = (status: number, tag: string, message: string) => ({
   status,
-  body: { error: message, error_code: status === 404 ? 478 : 20, error_extra: {}, error_tag: tag, http_code: status },
+  body: {
+    error: message,
+    error_code: status === 404 ? 478 : 20,
+    error_extra: {},
+    error_tag: tag,
+    http_code: status,
+  },
 });
 const notFound = () => error(404, 'NOT_FOUND', 'Not found');
 const isActive = (r: TodoistRecord) => r['checked'] !== true && r['is_deleted'] !== true;
@@ -74,7 +80,13 @@ export async function startTodoistFake(options: TodoistFakeOptions = {}): Promis
     if (!Number.isInteger(limit) || limit < 1 || limit > pageSizeMax) {
       return error(400, 'INVALID_ARGUMENT_VALUE', `limit must be an integer between 1 and ${pageSizeMax}`);
     }
-    const fingerprint = [route, ...[...query].filter(([k]) => k !== 'cursor' && k !== 'limit').sort().map(([k, v]) => `${k}=${v}`)].join('&');
+    const fingerprint = [
+      route,
+      ...[...query]
+        .filter(([k]) => k !== 'cursor' && k !== 'limit')
+        .sort()
+        .map(([k, v]) => `${k}=${v}`),
+    ].join('&');
     let offset = 0;
     const cursor = query.get('cursor');
     if (cursor) {
@@ -85,78 +97,123 @@ export async function startTodoistFake(options: TodoistFakeOptions = {}): Promis
         return error(400, 'INVALID_ARGUMENT_VALUE', 'cursor is not valid');
       }
       // Todoist requires the same parameters on every page of one listing.
-      if (decoded.f !== fingerprint) return error(400, 'INVALID_ARGUMENT_VALUE', 'cursor does not match the query');
+      if (decoded.f !== fingerprint)
+        return error(400, 'INVALID_ARGUMENT_VALUE', 'cursor does not match the query');
       offset = decoded.o;
     }
     const page = items.slice(offset, offset + limit);
-    const next = offset + limit < items.length ? Buffer.from(JSON.stringify({ o: offset + limit, f: fingerprint })).toString('base64url') : null;
+    const next =
+      offset + limit < items.length
+        ? Buffer.from(JSON.stringify({ o: offset + limit, f: fingerprint })).toString('base64url')
+        : null;
     return { status: 200, body: { [key]: page, next_cursor: next } };
   }
 
   const routes: Array<[string, RegExp, Handler]> = [
-    ['GET /api/v1/tasks/completed/by_completion_date', /^\/api\/v1\/tasks\/completed\/by_completion_date$/, (_p, q) => {
-      const since = q.get('since');
-      const until = q.get('until');
-      if (!since || !until) return error(400, 'ARGUMENT_MISSING', 'since and until are required');
-      const [from, to] = [Date.parse(since), Date.parse(until)];
-      const items = [...state.completed.values()].filter((t) => {
-        const at = Date.parse(String(t['completed_at'] ?? ''));
-        return at >= from && at <= to && (!q.get('project_id') || t['project_id'] === q.get('project_id'));
-      });
-      return paginate('completed', items, q, 'items');
-    }],
-    ['GET /api/v1/tasks/:id', /^\/api\/v1\/tasks\/([^/]+)$/, ([id]) => {
-      const task = state.tasks.get(id ?? '');
-      return task && isActive(task) ? { status: 200, body: task } : notFound();
-    }],
-    ['GET /api/v1/tasks', /^\/api\/v1\/tasks$/, (_p, q) => {
-      const ids = q.get('ids')?.split(',');
-      const items = [...state.tasks.values()].filter(
-        (t) =>
-          isActive(t) &&
-          (!q.get('project_id') || t['project_id'] === q.get('project_id')) &&
-          (!q.get('section_id') || t['section_id'] === q.get('section_id')) &&
-          (!q.get('parent_id') || t['parent_id'] === q.get('parent_id')) &&
-          (!q.get('label') || (t['labels'] as string[] | undefined)?.includes(q.get('label') ?? '')) &&
-          (!ids || ids.includes(t.id)),
-      );
-      return paginate('tasks', items, q, 'results');
-    }],
-    ['GET /api/v1/projects/:id/collaborators', /^\/api\/v1\/projects\/([^/]+)\/collaborators$/, ([id], q) => {
-      const list = state.collaborators.get(id ?? '');
-      if (!list && !state.projects.has(id ?? '')) return notFound();
-      return paginate(`collaborators:${id}`, list ?? [], q, 'results');
-    }],
-    ['GET /api/v1/projects/:id', /^\/api\/v1\/projects\/([^/]+)$/, ([id]) => {
-      const project = state.projects.get(id ?? '');
-      return project && project['is_deleted'] !== true ? { status: 200, body: project } : notFound();
-    }],
-    ['GET /api/v1/projects', /^\/api\/v1\/projects$/, (_p, q) => {
-      const items = [...state.projects.values()].filter((p) => p['is_deleted'] !== true && p['is_archived'] !== true);
-      return paginate('projects', items, q, 'results');
-    }],
-    ['GET /api/v1/sections/:id', /^\/api\/v1\/sections\/([^/]+)$/, ([id]) => {
-      const section = state.sections.get(id ?? '');
-      return section && section['is_deleted'] !== true ? { status: 200, body: section } : notFound();
-    }],
-    ['GET /api/v1/sections', /^\/api\/v1\/sections$/, (_p, q) => {
-      const items = [...state.sections.values()].filter(
-        (s) => s['is_deleted'] !== true && (!q.get('project_id') || s['project_id'] === q.get('project_id')),
-      );
-      return paginate('sections', items, q, 'results');
-    }],
+    [
+      'GET /api/v1/tasks/completed/by_completion_date',
+      /^\/api\/v1\/tasks\/completed\/by_completion_date$/,
+      (_p, q) => {
+        const since = q.get('since');
+        const until = q.get('until');
+        if (!since || !until) return error(400, 'ARGUMENT_MISSING', 'since and until are required');
+        const [from, to] = [Date.parse(since), Date.parse(until)];
+        const items = [...state.completed.values()].filter((t) => {
+          const at = Date.parse(String(t['completed_at'] ?? ''));
+          return at >= from && at <= to && (!q.get('project_id') || t['project_id'] === q.get('project_id'));
+        });
+        return paginate('completed', items, q, 'items');
+      },
+    ],
+    [
+      'GET /api/v1/tasks/:id',
+      /^\/api\/v1\/tasks\/([^/]+)$/,
+      ([id]) => {
+        const task = state.tasks.get(id ?? '');
+        return task && isActive(task) ? { status: 200, body: task } : notFound();
+      },
+    ],
+    [
+      'GET /api/v1/tasks',
+      /^\/api\/v1\/tasks$/,
+      (_p, q) => {
+        const ids = q.get('ids')?.split(',');
+        const items = [...state.tasks.values()].filter(
+          (t) =>
+            isActive(t) &&
+            (!q.get('project_id') || t['project_id'] === q.get('project_id')) &&
+            (!q.get('section_id') || t['section_id'] === q.get('section_id')) &&
+            (!q.get('parent_id') || t['parent_id'] === q.get('parent_id')) &&
+            (!q.get('label') || (t['labels'] as string[] | undefined)?.includes(q.get('label') ?? '')) &&
+            (!ids || ids.includes(t.id)),
+        );
+        return paginate('tasks', items, q, 'results');
+      },
+    ],
+    [
+      'GET /api/v1/projects/:id/collaborators',
+      /^\/api\/v1\/projects\/([^/]+)\/collaborators$/,
+      ([id], q) => {
+        const list = state.collaborators.get(id ?? '');
+        if (!list && !state.projects.has(id ?? '')) return notFound();
+        return paginate(`collaborators:${id}`, list ?? [], q, 'results');
+      },
+    ],
+    [
+      'GET /api/v1/projects/:id',
+      /^\/api\/v1\/projects\/([^/]+)$/,
+      ([id]) => {
+        const project = state.projects.get(id ?? '');
+        return project && project['is_deleted'] !== true ? { status: 200, body: project } : notFound();
+      },
+    ],
+    [
+      'GET /api/v1/projects',
+      /^\/api\/v1\/projects$/,
+      (_p, q) => {
+        const items = [...state.projects.values()].filter(
+          (p) => p['is_deleted'] !== true && p['is_archived'] !== true,
+        );
+        return paginate('projects', items, q, 'results');
+      },
+    ],
+    [
+      'GET /api/v1/sections/:id',
+      /^\/api\/v1\/sections\/([^/]+)$/,
+      ([id]) => {
+        const section = state.sections.get(id ?? '');
+        return section && section['is_deleted'] !== true ? { status: 200, body: section } : notFound();
+      },
+    ],
+    [
+      'GET /api/v1/sections',
+      /^\/api\/v1\/sections$/,
+      (_p, q) => {
+        const items = [...state.sections.values()].filter(
+          (s) =>
+            s['is_deleted'] !== true && (!q.get('project_id') || s['project_id'] === q.get('project_id')),
+        );
+        return paginate('sections', items, q, 'results');
+      },
+    ],
   ];
 
   function answer(req: IncomingMessage): { status: number; body: unknown; headers?: Record<string, string> } {
     stats.total += 1;
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.headers.authorization !== `Bearer ${token}`) return error(401, 'AUTH_INVALID_TOKEN', 'Invalid token');
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return error(401, 'AUTH_INVALID_TOKEN', 'Invalid token');
     if (options.rateLimitEvery && stats.total % options.rateLimitEvery === 0) {
       stats.rateLimited += 1;
       const seconds = options.retryAfterSeconds ?? 1;
       return {
         ...error(429, 'TOO_MANY_REQUESTS', 'Too many requests'),
-        body: { error: 'Too many requests', error_tag: 'TOO_MANY_REQUESTS', http_code: 429, error_extra: { retry_after: seconds } },
+        body: {
+          error: 'Too many requests',
+          error_tag: 'TOO_MANY_REQUESTS',
+          http_code: 429,
+          error_extra: { retry_after: seconds },
+        },
         headers: { 'retry-after': String(seconds) },
       };
     }

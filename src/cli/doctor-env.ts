@@ -1,0 +1,164 @@
+/**
+ * The environment part of `doctor`: every variable of the contract, each checked on its own.
+ * Validation stays in `loadConfig` (the only reader of the environment): it stops at the first
+ * bad variable, so we record it, stand a valid placeholder in for it and load again until the
+ * configuration passes. That way every bad variable is reported, not just the first.
+ */
+import { type Config, type ConfigRole, type Env, isConfigError, loadConfig } from '../config/index.js';
+import type { CheckLine } from './checklist.js';
+
+interface VariableInfo {
+  name: string;
+  secret?: boolean;
+  /** A valid stand-in used only to let validation continue past this variable. */
+  placeholder?: string;
+  /** What happens when it is unset. */
+  unset: string;
+  fix: string;
+}
+
+const DB_ID = '00000000000000000000000000000000';
+const dbFix = (db: string) =>
+  `set NOTION_${db.toUpperCase()}_DATABASE_ID to the id of your ${db} database (the 32 hex digits in its URL) and share it with the integration`;
+
+/** The contract's variables, in the README's order. */
+export const VARIABLES: readonly VariableInfo[] = [
+  {
+    name: 'NOTION_TOKEN',
+    secret: true,
+    placeholder: 'doctor-placeholder',
+    unset: 'required',
+    fix: 'set NOTION_TOKEN to the internal integration secret (Notion → Settings → Connections → Develop or manage integrations)',
+  },
+  {
+    name: 'NOTION_BASE_URL',
+    unset: 'default https://api.notion.com',
+    fix: 'unset NOTION_BASE_URL, or set an http(s) URL',
+  },
+  {
+    name: 'NOTION_VERSION',
+    unset: 'default 2025-09-03',
+    fix: 'set NOTION_VERSION to 2025-09-03 or 2022-06-28',
+  },
+  { name: 'NOTION_AREAS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Areas') },
+  { name: 'NOTION_PROJECTS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Projects') },
+  { name: 'NOTION_TODOS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Todos') },
+  { name: 'NOTION_PEOPLE_DATABASE_ID', unset: 'optional: assignee matching is off', fix: dbFix('People') },
+  {
+    name: 'TODOIST_CLIENT_SECRET',
+    secret: true,
+    placeholder: 'doctor-placeholder',
+    unset: 'needed by todoistWebhook only',
+    fix: 'set TODOIST_CLIENT_SECRET to the client secret of your Todoist app (developer.todoist.com → App Management)',
+  },
+  {
+    name: 'TODOIST_API_TOKEN',
+    secret: true,
+    placeholder: 'doctor-placeholder',
+    unset: 'optional: project names become placeholders; reconcile needs it',
+    fix: 'set TODOIST_API_TOKEN to a Todoist API token (Todoist → Settings → Integrations → Developer)',
+  },
+  {
+    name: 'TODOIST_BASE_URL',
+    unset: 'default https://api.todoist.com',
+    fix: 'unset TODOIST_BASE_URL, or set an http(s) URL',
+  },
+  {
+    name: 'PUBSUB_TOPIC',
+    placeholder: 'doctor-placeholder',
+    unset: 'needed by todoistWebhook only',
+    fix: 'set PUBSUB_TOPIC to the topic id the webhook publishes to (gcloud pubsub topics create <id>)',
+  },
+  {
+    name: 'STATE_STORE',
+    unset: 'default firestore',
+    fix: 'set STATE_STORE to firestore (deployments) or memory (one local process)',
+  },
+  {
+    name: 'GOOGLE_CLOUD_PROJECT',
+    placeholder: 'doctor-placeholder',
+    unset: 'discovered on Google Cloud',
+    fix: 'set GOOGLE_CLOUD_PROJECT to your project id (needed outside Google Cloud with STATE_STORE=firestore)',
+  },
+  {
+    name: 'FIRESTORE_EMULATOR_HOST',
+    unset: 'real Firestore',
+    fix: 'set FIRESTORE_EMULATOR_HOST to host:port of the emulator, or unset it',
+  },
+  {
+    name: 'PUBSUB_EMULATOR_HOST',
+    unset: 'real Pub/Sub',
+    fix: 'set PUBSUB_EMULATOR_HOST to host:port of the emulator, or unset it',
+  },
+  {
+    name: 'AREA_LABEL_PREFIX',
+    unset: 'default area:',
+    fix: 'set AREA_LABEL_PREFIX to a non-empty prefix such as area:, or unset it',
+  },
+  {
+    name: 'SYNC_ONLY_LABEL',
+    unset: 'optional: every task syncs',
+    fix: 'set SYNC_ONLY_LABEL to a Todoist label name, or unset it',
+  },
+  {
+    name: 'SYNC_EXCLUDE_PROJECT_IDS',
+    unset: 'optional',
+    fix: 'set SYNC_EXCLUDE_PROJECT_IDS to comma-separated Todoist project ids, or unset it',
+  },
+];
+
+const INFO = new Map(VARIABLES.map((v) => [v.name, v]));
+
+export interface EnvCheck {
+  lines: CheckLine[];
+  /** Variables that failed, by name. */
+  failed: Set<string>;
+  /** The CLI configuration with placeholders standing in for failed variables (undefined if even that failed). */
+  config: Config | undefined;
+}
+
+/** Loads the configuration for one role again and again, collecting every failing variable. */
+function failuresFor(env: Env, role: ConfigRole, into: Map<string, string>): Config | undefined {
+  const work: Env = { ...env };
+  const seen = new Set<string>();
+  for (let round = 0; round < 64; round++) {
+    try {
+      return loadConfig(work, role);
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      if (!into.has(error.variable)) into.set(error.variable, error.message);
+      if (seen.has(error.variable)) return undefined;
+      seen.add(error.variable);
+      // Unset falls back to the default; required variables get a valid placeholder.
+      work[error.variable] = INFO.get(error.variable)?.placeholder;
+    }
+  }
+  return undefined;
+}
+
+/** Checks every variable for the given roles; one line per contract variable (plus any bad tuning variable). */
+export function checkEnvironment(env: Env, roles: readonly ConfigRole[]): EnvCheck {
+  const problems = new Map<string, string>();
+  for (const role of roles) failuresFor(env, role, problems);
+  const config = failuresFor(env, 'cli', problems);
+  const lines: CheckLine[] = [];
+  const names = [...VARIABLES.map((v) => v.name), ...[...problems.keys()].filter((n) => !INFO.has(n))];
+  for (const name of names) {
+    const info = INFO.get(name);
+    const problem = problems.get(name);
+    const value = env[name];
+    if (problem) {
+      lines.push({
+        status: 'fail',
+        label: name,
+        detail: problem.replace(`${name}: `, ''),
+        fix: info?.fix ?? `fix or unset ${name}`,
+      });
+    } else if (value !== undefined && value.trim() !== '') {
+      lines.push({ status: 'ok', label: name, detail: info?.secret ? 'set (hidden)' : `= ${value.trim()}` });
+    } else if (info) {
+      lines.push({ status: 'skip', label: name, detail: `not set (${info.unset})` });
+    }
+  }
+  return { lines, failed: new Set(problems.keys()), config };
+}

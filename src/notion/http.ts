@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import type { NotionVersion } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import { errorFromResponse, isNotionError, NotionError } from './errors.js';
+import type { Limiter } from './limiter.js';
+import { DEFAULT_RETRY, decideRetry, type RetryPolicy, retryAfterFromHeaders } from './retry.js';
+import { createRequestStats, type RequestStats, routeOf } from './stats.js';
+import type { Priority } from './types.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface HttpRequestOptions {
+  /** Whether repeating the request cannot duplicate anything. Default: every method but POST. */
+  idempotent?: boolean;
+  priority?: Priority;
+}
+
+export interface NotionHttpOptions {
+  baseUrl: string;
+  token: string;
+  version: NotionVersion;
+  timeoutMs: number;
+  limiter: Limiter;
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  dispatcher?: Dispatcher;
+}
+
+/** The one choke point of Notion I/O: limiter, timeout, error translation, retry policy, counting. */
+export interface NotionHttp {
+  request(method: HttpMethod, path: string, body?: unknown, options?: HttpRequestOptions): Promise<unknown>;
+  stats(): RequestStats;
+  close(): Promise<void>;
+}
+
+// Errors that prove the request never left this machine; anything else may have reached Notion.
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+// Transport errors of requests that certainly never reached Notion.
+const neverSent = new WeakSet<NotionError>();
+
+function transportError(route: string, error: unknown, timedOut: boolean, timeoutMs: number): NotionError {
+  if (timedOut)
+    return new NotionError('request_timeout', `${route}: no answer within ${timeoutMs} ms`, { cause: error });
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const out = new NotionError(
+    'network_error',
+    `${route}: ${typeof code === 'string' ? `${code} ` : ''}${detail}`,
+    { cause: error },
+  );
+  if (typeof code === 'string' && NOT_SENT.has(code)) neverSent.add(out);
+  return out;
+}
+
+/** Creates the HTTP layer over undici with keep-alive connections to `baseUrl`. */
+export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
+  const counts = createRequestStats();
+  const { limiter, logger } = options;
+
+  async function once(method: HttpMethod, path: string, body: unknown, route: string, idempotent: boolean) {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${options.token}`,
+      'notion-version': options.version,
+      accept: 'application/json',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    counts.sent(route);
+    try {
+      const res = await undiciRequest(`${options.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: controller.signal,
+        dispatcher,
+      });
+      const text = await res.body.text();
+      counts.status(res.statusCode);
+      const header = (name: string): string | undefined => {
+        const v = res.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (cause) {
+          // A create that answered 2xx was applied even if we cannot read which page it made.
+          const code = idempotent ? 'unexpected_response' : 'outcome_unknown';
+          throw new NotionError(code, `${route} → ${res.statusCode} with a body that is not JSON`, { cause });
+        }
+      }
+      throw errorFromResponse(route, res.statusCode, text, {
+        requestId: header('x-notion-request-id'),
+        retryAfterMs: retryAfterFromHeaders(header),
+      });
+    } catch (error) {
+      if (isNotionError(error)) throw error;
+      throw transportError(route, error, timedOut, options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function request(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    opts: HttpRequestOptions = {},
+  ): Promise<unknown> {
+    const idempotent = opts.idempotent ?? method !== 'POST';
+    const route = routeOf(method, path);
+    let rateLimitRetries = 0;
+    let serverRetries = 0;
+    for (;;) {
+      let failure: NotionError;
+      try {
+        return await limiter.schedule(() => once(method, path, body, route, idempotent), {
+          priority: opts.priority ?? 'normal',
+        });
+      } catch (error) {
+        failure = isNotionError(error) ? error : transportError(route, error, false, options.timeoutMs);
+      }
+      const maybeSent = !neverSent.has(failure);
+      const decision = decideRetry(
+        failure,
+        { idempotent, maybeSent, rateLimitRetries, serverRetries },
+        policy,
+      );
+      const fields = { route, code: failure.code, status: failure.status, requestId: failure.requestId };
+      if (decision.kind === 'fail') {
+        if (decision.pauseAllMs !== undefined) limiter.pauseFor(decision.pauseAllMs);
+        if (decision.error.transient)
+          logger.warn('notion request failed; giving up', {
+            ...fields,
+            outcome: decision.error.code,
+            rateLimitRetries,
+            serverRetries,
+          });
+        throw decision.error;
+      }
+      counts.retried(failure.code);
+      if (decision.pauseAll) {
+        limiter.pauseFor(decision.delayMs);
+        rateLimitRetries += 1;
+        logger.info('notion rate limited; waiting', {
+          ...fields,
+          waitMs: decision.delayMs,
+          attempt: rateLimitRetries,
+        });
+      } else {
+        serverRetries += 1;
+        logger.warn('notion request failed; retrying', {
+          ...fields,
+          waitMs: decision.delayMs,
+          attempt: serverRetries,
+        });
+      }
+      await sleep(decision.delayMs);
+    }
+  }
+
+  return { request, stats: () => counts.snapshot(), close: () => dispatcher.close() };
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { SCHEMA_SPEC } from '../../src/notion/schema.js';
+import { createSyncContext } from '../../src/runtime.js';
+import { createMemoryStore } from '../../src/state/memory.js';
+import type { SyncContext } from '../../src/sync/context.js';
+import { handleMessage } from '../../src/sync/handle-message.js';
+import { createFakeNotion } from '../support/fake-notion.js';
+
+const IDS = {
+  areas: '11111111111111111111111111111111',
+  projects: '22222222222222222222222222222222',
+  todos: '33333333333333333333333333333333',
+};
+const FIXTURES = new URL('../../../shared/fixtures/todoist/', import.meta.url);
+
+function fixture(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), 'utf8');
+}
+
+function setup() {
+  const types = (db: keyof typeof SCHEMA_SPEC) => Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
+  const notion = createFakeNotion({ [IDS.areas]: types('areas'), [IDS.projects]: types('projects'), [IDS.todos]: types('todos') });
+  const config = loadConfig(
+    {
+      NOTION_TOKEN: 'token-for-tests',
+      NOTION_AREAS_DATABASE_ID: IDS.areas,
+      NOTION_PROJECTS_DATABASE_ID: IDS.projects,
+      NOTION_TODOS_DATABASE_ID: IDS.todos,
+      STATE_STORE: 'memory',
+      NOTION_INDEX_LAG_MS: '1',
+    },
+    'sync',
+  );
+  const ctx = createSyncContext(config, silentLogger, { store: createMemoryStore(), notion: notion.api });
+  return { ctx, notion };
+}
+
+let n = 0;
+async function deliver(ctx: SyncContext, body: string, deliveryId = `d${++n}`) {
+  return handleMessage(ctx, { body: Buffer.from(body), attributes: { deliveryId }, messageId: `m${n}` });
+}
+
+function withChange(body: string, change: (ev: { event_name: string; event_data: Record<string, unknown>; triggered_at: string }) => void) {
+  const ev = JSON.parse(body);
+  change(ev);
+  return JSON.stringify(ev);
+}
+
+describe('syncTodoistEvent logic', () => {
+  let ctx: SyncContext;
+  let notion: ReturnType<typeof createFakeNotion>;
+  beforeEach(() => {
+    ({ ctx, notion } = setup());
+  });
+
+  it('a new task makes one Todo page, its Area and its Project', async () => {
+    expect(await deliver(ctx, fixture('item-added.v1-shape.json'))).toBe('applied');
+    const todos = notion.pages(IDS.todos);
+    expect(todos).toHaveLength(1);
+    expect(notion.text(todos[0]?.properties['Name'])).toBe('Buy Milk');
+    expect(notion.pages(IDS.areas).map((p) => notion.text(p.properties['Name']))).toEqual(['Home']);
+    expect(notion.pages(IDS.projects)).toHaveLength(1);
+  });
+
+  it('a redelivered event does no Notion work', async () => {
+    const body = fixture('item-added.v1-shape.json');
+    await deliver(ctx, body, 'same');
+    notion.resetCounts();
+    expect(await deliver(ctx, body, 'same')).toBe('duplicate');
+    expect(notion.api.stats().total).toBe(0);
+  });
+
+  it('a warm update of a known task is one request', async () => {
+    await deliver(ctx, fixture('item-added.v1-shape.json'));
+    notion.resetCounts();
+    const edited = withChange(fixture('item-added.v1-shape.json'), (ev) => {
+      ev.event_name = 'item:updated';
+      ev.event_data['content'] = 'Buy oat milk';
+      ev.event_data['updated_at'] = '2025-02-10T11:00:00.000000Z';
+    });
+    expect(await deliver(ctx, edited)).toBe('applied');
+    expect(notion.api.stats()).toEqual({ total: 1, byRoute: { 'PATCH /v1/pages/:id': 1 } });
+  });
+
+  it('the same state under a new delivery id writes nothing', async () => {
+    const body = fixture('item-added.v1-shape.json');
+    await deliver(ctx, body);
+    notion.resetCounts();
+    expect(await deliver(ctx, body)).toBe('unchanged');
+    expect(notion.api.stats().total).toBe(0);
+  });
+
+  it('an older event arriving after a newer one is skipped as stale', async () => {
+    const newer = withChange(fixture('item-added.v1-shape.json'), (ev) => {
+      ev.event_name = 'item:updated';
+      ev.event_data['content'] = 'newest';
+      ev.event_data['updated_at'] = '2025-02-10T12:00:00.000000Z';
+    });
+    await deliver(ctx, newer);
+    expect(await deliver(ctx, fixture('item-added.v1-shape.json'))).toBe('stale');
+    expect(notion.text(notion.pages(IDS.todos)[0]?.properties['Name'])).toBe('newest');
+  });
+
+  it('item:deleted trashes the page and nothing older revives it', async () => {
+    await deliver(ctx, fixture('item-added.v1-shape.json'));
+    await deliver(ctx, fixture('item-deleted.json'));
+    expect(notion.pages(IDS.todos).map((p) => p.in_trash)).toEqual([true]);
+    expect(await deliver(ctx, fixture('item-updated.json'))).toBe('stale');
+    expect(notion.pages(IDS.todos).map((p) => p.in_trash)).toEqual([true]);
+  });
+
+  it('a deletion that arrives before its task creates nothing', async () => {
+    await deliver(ctx, fixture('item-deleted.json'));
+    expect(await deliver(ctx, fixture('item-added.v1-shape.json'))).toBe('stale');
+    expect(notion.pages(IDS.todos)).toHaveLength(0);
+  });
+
+  it('a poison message is acknowledged, not retried', async () => {
+    expect(await deliver(ctx, '{"event_name": "item:added", "event_data": 42}')).toBe('poison');
+    expect(await deliver(ctx, 'not json')).toBe('poison');
+  });
+
+  it('events the sync does not apply are acknowledged', async () => {
+    expect(await deliver(ctx, fixture('note-added.json'))).toBe('ignored');
+  });
+});

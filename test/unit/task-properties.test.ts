@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalJson,
+  contentHash,
+  optionName,
+  plainTitle,
+  priorityName,
+  richTextChunks,
+  type TodoFields,
+  taskToTodo,
+  todoToProperties,
+} from '../../src/sync/task-properties.js';
+import { parseWebhookBody, type TaskEvent } from '../../src/todoist/payload.js';
+import type { TodoistTask } from '../../src/todoist/schemas.js';
+import { fixtureBytes } from '../support/todoist-fake/fixtures.js';
+
+const PREFIX = { areaLabelPrefix: 'area:' };
+const ALL = new Set([
+  'Name',
+  'Todoist ID',
+  'Done',
+  'Due',
+  'Priority',
+  'Labels',
+  'Description',
+  'Area',
+  'Project',
+  'Assignee',
+  'Parent',
+  'Section',
+  'Todoist URL',
+]);
+
+function fixtureEvent(file: string): TaskEvent {
+  const event = parseWebhookBody(fixtureBytes(file));
+  if (event.kind !== 'task') throw new Error(`${file} is not a task event`);
+  return event;
+}
+
+function taskWith(overrides: Record<string, unknown>): TodoistTask {
+  const base = JSON.parse(fixtureBytes('item-added.v1-shape.json').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  const event = parseWebhookBody(
+    JSON.stringify({ ...base, event_data: { ...(base['event_data'] as object), ...overrides } }),
+  );
+  if (event.kind !== 'task') throw new Error('not a task');
+  return event.task;
+}
+
+const milk: TodoFields = {
+  name: 'Buy Milk',
+  todoistId: '6XR4GqQQCW6Gv9h4',
+  done: false,
+  due: null,
+  priority: 'P4',
+  labels: ['errand'],
+  areaNames: ['Home'],
+  description: '',
+  url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4',
+  projectId: '6XR4H993xv8H5qCR',
+  parentId: null,
+  sectionId: null,
+  responsibleUid: null,
+};
+
+describe('taskToTodo on every task fixture, every field', () => {
+  it.each<[string, TodoFields]>([
+    ['item-added.json', milk],
+    ['item-added.v1-shape.json', milk],
+    ['item-completed.json', { ...milk, done: true }],
+    ['item-uncompleted.json', milk],
+    ['item-deleted.json', milk],
+    [
+      'item-updated.json',
+      { ...milk, name: 'Buy oat milk', due: { start: '2025-02-12', timeZone: null }, priority: 'P1' },
+    ],
+    [
+      'item-updated.recurring-completed.json',
+      {
+        ...milk,
+        name: 'Water plants',
+        todoistId: '6XR4GqQQCW6Gv9h5',
+        due: { start: '2025-02-17', timeZone: null },
+        priority: 'P1',
+        url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h5',
+      },
+    ],
+  ])('%s', (file, expected) => {
+    const event = fixtureEvent(file);
+    expect(taskToTodo(event.task, { ...PREFIX, updateIntent: event.updateIntent })).toEqual(expected);
+  });
+
+  it('a recurring completion stays open even if the task says checked', () => {
+    const task = taskWith({
+      checked: true,
+      due: { date: '2025-02-17', is_recurring: true, string: 'every monday' },
+    });
+    expect(taskToTodo(task, { ...PREFIX, updateIntent: 'item_completed' }).done).toBe(false);
+    expect(taskToTodo(task, { ...PREFIX, updateIntent: 'item_updated' }).done).toBe(true);
+  });
+});
+
+describe('taskToTodo field rules', () => {
+  it.each([
+    ['plain', 'Buy Milk', 'Buy Milk'],
+    ['a markdown link keeps its text', 'Read [the RFC](https://example.com/rfc) today', 'Read the RFC today'],
+    ['two links', '[a](https://a.example) and [b](https://b.example/x_(y))', 'a and b'],
+    ['an empty link text keeps the URL', 'See [](https://example.com)', 'See https://example.com'],
+    ['brackets that are not a link stay', 'Buy [2] apples (green)', 'Buy [2] apples (green)'],
+    ['surrounding spaces go', '  Water plants  ', 'Water plants'],
+  ])('title: %s', (_label, content, name) => {
+    expect(plainTitle(content)).toBe(name);
+    expect(taskToTodo(taskWith({ content }), PREFIX).name).toBe(name);
+  });
+
+  it.each([
+    [4, 'P1'],
+    [3, 'P2'],
+    [2, 'P3'],
+    [1, 'P4'],
+  ])('Todoist priority %i is %s', (priority, name) => {
+    expect(priorityName(priority)).toBe(name);
+    expect(taskToTodo(taskWith({ priority }), PREFIX).priority).toBe(name);
+  });
+
+  it.each([
+    ['area labels leave Labels', ['area:Home', 'errand', 'area:Work'], ['errand'], ['Home', 'Work']],
+    [
+      'prefix stripped, trimmed, deduped by normalised name',
+      ['area: Home ', 'area:HOME', 'area:Ｈｏｍｅ', 'area:home'],
+      [],
+      ['Home'],
+    ],
+    ['an empty area name is ignored', ['area:', 'area:   ', 'x'], ['x'], []],
+    ['prefix matches regardless of case', ['Area:Garden'], [], ['Garden']],
+    ['inner whitespace collapsed', ['area:Side   Projects'], [], ['Side Projects']],
+    ['duplicate plain labels once', ['errand', 'errand'], ['errand'], []],
+  ])('labels: %s', (_label, labels, plain, areas) => {
+    const fields = taskToTodo(taskWith({ labels }), PREFIX);
+    expect(fields.labels).toEqual(plain);
+    expect(fields.areaNames).toEqual(areas);
+  });
+
+  it('another prefix', () => {
+    expect(
+      taskToTodo(taskWith({ labels: ['para/Health', 'area:Home'] }), { areaLabelPrefix: 'para/' }),
+    ).toMatchObject({
+      areaNames: ['Health'],
+      labels: ['area:Home'],
+    });
+  });
+
+  it('builds the task URL when the payload has none', () => {
+    expect(taskToTodo(taskWith({ url: null }), PREFIX).url).toBe(
+      'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4',
+    );
+  });
+
+  it('carries parent, section and assignee ids', () => {
+    const fields = taskToTodo(taskWith({ parent_id: 'P1', section_id: 'S1', responsible_uid: 'U1' }), PREFIX);
+    expect(fields).toMatchObject({ parentId: 'P1', sectionId: 'S1', responsibleUid: 'U1' });
+  });
+});
+
+describe('todoToProperties', () => {
+  const relations = { areaPageIds: ['area-home'], projectPageId: 'project-1' };
+
+  it('writes every property of the schema for the updated fixture', () => {
+    const fields = taskToTodo(fixtureEvent('item-updated.json').task, PREFIX);
+    expect(todoToProperties(fields, relations, ALL)).toEqual({
+      Name: { title: [{ type: 'text', text: { content: 'Buy oat milk' } }] },
+      'Todoist ID': { rich_text: [{ type: 'text', text: { content: '6XR4GqQQCW6Gv9h4' } }] },
+      Done: { checkbox: false },
+      Due: { date: { start: '2025-02-12' } },
+      Priority: { select: { name: 'P1' } },
+      Labels: { multi_select: [{ name: 'errand' }] },
+      Description: { rich_text: [] },
+      Area: { relation: [{ id: 'area-home' }] },
+      Project: { relation: [{ id: 'project-1' }] },
+      Assignee: { relation: [] },
+      Parent: { relation: [] },
+      Section: { select: null },
+      'Todoist URL': { url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4' },
+    });
+  });
+
+  it('emits only the properties the database has', () => {
+    const fields = taskToTodo(fixtureEvent('item-completed.json').task, PREFIX);
+    const props = todoToProperties(fields, relations, new Set(['Name', 'Todoist ID', 'Done', 'Unrelated']));
+    expect(Object.keys(props).sort()).toEqual(['Done', 'Name', 'Todoist ID']);
+    expect(props['Done']).toEqual({ checkbox: true });
+  });
+
+  it('a removed due date clears the field; a fixed time carries its zone', () => {
+    const base = taskToTodo(fixtureEvent('item-added.json').task, PREFIX);
+    expect(todoToProperties(base, relations, ALL)['Due']).toEqual({ date: null });
+    const timed = { ...base, due: { start: '2025-02-12T10:00:00', timeZone: 'Europe/Berlin' } };
+    expect(todoToProperties(timed, relations, ALL)['Due']).toEqual({
+      date: { start: '2025-02-12T10:00:00', time_zone: 'Europe/Berlin' },
+    });
+  });
+
+  it('sets resolved relations and the section; leaves out the ones it could not resolve', () => {
+    const fields = { ...milk, parentId: 'T0', sectionId: 'S1', responsibleUid: 'U1' };
+    const resolved = todoToProperties(
+      fields,
+      {
+        areaPageIds: ['a1', 'a2', 'a1'],
+        projectPageId: 'p1',
+        assigneePageId: 'person-1',
+        parentPageId: 'todo-0',
+        sectionName: 'Errands, weekly',
+      },
+      ALL,
+    );
+    expect(resolved).toMatchObject({
+      Area: { relation: [{ id: 'a1' }, { id: 'a2' }] },
+      Assignee: { relation: [{ id: 'person-1' }] },
+      Parent: { relation: [{ id: 'todo-0' }] },
+      Section: { select: { name: 'Errands weekly' } },
+    });
+    const unresolved = todoToProperties(fields, { areaPageIds: [] }, ALL);
+    for (const name of ['Project', 'Assignee', 'Parent', 'Section'])
+      expect(unresolved).not.toHaveProperty(name);
+    expect(unresolved['Area']).toEqual({ relation: [] });
+  });
+
+  it('splits a long description into ≤ 2000-character text objects without cutting an emoji', () => {
+    const description = `${'a'.repeat(1999)}😀${'b'.repeat(2500)}`;
+    const chunks = richTextChunks(description);
+    expect(chunks.map((c) => c.text.content.length)).toEqual([1999, 2000, 502]);
+    expect(chunks.map((c) => c.text.content).join('')).toBe(description);
+    const props = todoToProperties({ ...milk, description }, relations, ALL);
+    expect(props['Description']).toEqual({ rich_text: chunks });
+  });
+
+  it('caps rich text at 100 objects', () => {
+    expect(richTextChunks('x'.repeat(2000 * 150))).toHaveLength(100);
+  });
+
+  it('makes label names Notion accepts (no commas, ≤ 100 characters)', () => {
+    expect(optionName('a, b')).toBe('a b');
+    expect(optionName('x'.repeat(150))).toHaveLength(100);
+    const props = todoToProperties({ ...milk, labels: ['a,b', 'a b', ' '] }, relations, ALL);
+    expect(props['Labels']).toEqual({ multi_select: [{ name: 'a b' }] });
+  });
+});
+
+describe('contentHash', () => {
+  it('ignores key order and sees every change', () => {
+    const fields = taskToTodo(fixtureEvent('item-updated.json').task, PREFIX);
+    const a = todoToProperties(fields, { areaPageIds: ['h'] }, ALL);
+    const reordered = Object.fromEntries(Object.entries(a).reverse());
+    expect(contentHash(reordered)).toBe(contentHash(a));
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, 1] } })).toBe('{"a":{"c":[3,1],"d":2},"b":1}');
+    expect(contentHash(a)).toMatch(/^[0-9a-f]{64}$/);
+    const done = todoToProperties({ ...fields, done: true }, { areaPageIds: ['h'] }, ALL);
+    expect(contentHash(done)).not.toBe(contentHash(a));
+  });
+
+  it('equal for the completed fixture delivered twice, different from the uncompleted one', () => {
+    const map = (file: string) =>
+      todoToProperties(taskToTodo(fixtureEvent(file).task, PREFIX), { areaPageIds: [] }, ALL);
+    expect(contentHash(map('item-completed.json'))).toBe(contentHash(map('item-completed.json')));
+    expect(contentHash(map('item-completed.json'))).not.toBe(contentHash(map('item-uncompleted.json')));
+  });
+});
