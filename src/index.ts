@@ -3,8 +3,9 @@
  * validated once, at load, for the function being served; a bad variable stops start-up with
  * a line naming it.
  */
-import * as functions from '@google-cloud/functions-framework';
+
 import type { CloudEvent } from '@google-cloud/functions-framework';
+import * as functions from '@google-cloud/functions-framework';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import { createLogger, type Logger, registerSecrets } from './log/logger.js';
 import { createSyncContext } from './runtime.js';
@@ -34,7 +35,8 @@ function configFor(role: ConfigRole): Config {
     try {
       config = loadConfig(process.env, role);
     } catch (error) {
-      if (isConfigError(error)) bootLogger.critical(`configuration error: ${error.message}`, { variable: error.variable });
+      if (isConfigError(error))
+        bootLogger.critical(`configuration error: ${error.message}`, { variable: error.variable });
       throw error;
     }
     registerSecrets(secretsOf(config));
@@ -71,7 +73,10 @@ functions.cloudEvent<unknown>('syncTodoistEvent', async (event: CloudEvent<unkno
     message = decodeMessage(event.data, event.id);
   } catch (error) {
     if (!(error instanceof MessageError)) throw error;
-    ctx.logger.error('poison message acknowledged without applying', { reason: error.message, cloudEventId: event.id });
+    ctx.logger.error('poison message acknowledged without applying', {
+      reason: error.message,
+      cloudEventId: event.id,
+    });
     return;
   }
   try {

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from './config/index.js';
 import type { Logger } from './log/logger.js';
 import { createNotionApi } from './notion/client.js';
@@ -10,8 +10,8 @@ import type { StateStore } from './state/store.js';
 import type { SyncContext } from './sync/context.js';
 import { createEnsureOnce } from './sync/ensure-once.js';
 import { createLedger } from './sync/ledger.js';
-import { createTodoistApi } from './todoist/api.js';
 import type { TodoistApi } from './todoist/api.js';
+import { createTodoistApi } from './todoist/api.js';
 
 export interface RuntimeOverrides {
   store?: StateStore;
@@ -21,14 +21,20 @@ export interface RuntimeOverrides {
 }
 
 /** The composition root of event handling: builds every client once per process. */
-export function createSyncContext(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): SyncContext {
+export function createSyncContext(
+  config: Config,
+  logger: Logger,
+  overrides: RuntimeOverrides = {},
+): SyncContext {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const store = overrides.store ?? createStateStore(config.state);
   const notion = overrides.notion ?? createNotionApi({ config: config.notion, logger });
   const now = overrides.now ?? Date.now;
   const todoist =
     overrides.todoist ??
-    (config.todoist.apiToken ? createTodoistApi({ token: config.todoist.apiToken, baseUrl: config.todoist.baseUrl, logger }) : undefined);
+    (config.todoist.apiToken
+      ? createTodoistApi({ token: config.todoist.apiToken, baseUrl: config.todoist.baseUrl, logger })
+      : undefined);
   const databases = config.notion.databases;
   let schemas: ReturnType<typeof checkSchemas> | undefined;
   const loadSchemas = () => {
@@ -45,8 +51,22 @@ export function createSyncContext(config: Config, logger: Logger, overrides: Run
     logger,
     todoist,
     now,
-    ensure: createEnsureOnce({ store, logger, owner, leaseMs: config.state.leaseMs, indexLagMs: config.notion.indexLagMs, now }),
-    ledger: createLedger({ store, logger, owner, leaseMs: config.state.leaseMs, ttlMs: config.state.ledgerTtlMs, now }),
+    ensure: createEnsureOnce({
+      store,
+      logger,
+      owner,
+      leaseMs: config.state.leaseMs,
+      indexLagMs: config.notion.indexLagMs,
+      now,
+    }),
+    ledger: createLedger({
+      store,
+      logger,
+      owner,
+      leaseMs: config.state.leaseMs,
+      ttlMs: config.state.ledgerTtlMs,
+      now,
+    }),
     async properties(db: DatabaseKey) {
       const result = await loadSchemas();
       return result.available[db] ?? new Set<string>();

@@ -152,7 +152,7 @@ export function checkEnvironment(env: Env, roles: readonly ConfigRole[]): EnvChe
         status: 'fail',
         label: name,
         detail: problem.replace(`${name}: `, ''),
-        fix: info?.fix ?? `fix or unset ${name}`,
+        fix: info?.fix ?? `set ${name} to a valid value (README, tuning table) or unset it for the default`,
       });
     } else if (value !== undefined && value.trim() !== '') {
       lines.push({ status: 'ok', label: name, detail: info?.secret ? 'set (hidden)' : `= ${value.trim()}` });

@@ -88,7 +88,9 @@ function url(env: Env, name: string, fallback: string): string {
 }
 
 function notionId(env: Env, name: string, isRequired: boolean): string | undefined {
-  const v = isRequired ? required(env, name, 'a Notion database id (32 hex digits, dashes optional)') : read(env, name);
+  const v = isRequired
+    ? required(env, name, 'a Notion database id (32 hex digits, dashes optional)')
+    : read(env, name);
   if (v !== undefined && !NOTION_ID.test(v)) {
     throw new ConfigError(name, 'a Notion database id (32 hex digits, dashes optional)', v);
   }
@@ -108,7 +110,8 @@ function positive(env: Env, name: string, fallback: number, integer = false): nu
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
   return raw as T;
 }
 
@@ -127,7 +130,9 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): Config {
   const store = oneOf(env, 'STATE_STORE', ['firestore', 'memory'] as const, 'firestore');
   const needsNotion = role !== 'webhook';
-  const token = needsNotion ? required(env, 'NOTION_TOKEN', 'the Notion integration secret') : (read(env, 'NOTION_TOKEN') ?? '');
+  const token = needsNotion
+    ? required(env, 'NOTION_TOKEN', 'the Notion integration secret')
+    : (read(env, 'NOTION_TOKEN') ?? '');
   const projectId = read(env, 'GOOGLE_CLOUD_PROJECT') ?? read(env, 'GCLOUD_PROJECT');
   const config: Config = {
     notion: {
@@ -157,7 +162,10 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
       baseUrl: url(env, 'TODOIST_BASE_URL', 'https://api.todoist.com'),
     },
     pubsub: {
-      topic: role === 'webhook' ? required(env, 'PUBSUB_TOPIC', 'the Pub/Sub topic id to publish webhooks to') : read(env, 'PUBSUB_TOPIC'),
+      topic:
+        role === 'webhook'
+          ? required(env, 'PUBSUB_TOPIC', 'the Pub/Sub topic id to publish webhooks to')
+          : read(env, 'PUBSUB_TOPIC'),
       emulatorHost: read(env, 'PUBSUB_EMULATOR_HOST'),
     },
     state: {
@@ -180,11 +188,16 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
     audit: { onStart: bool(env, 'AUDIT_ON_START', true) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
   };
-  if (config.sync.areaLabelPrefix === '') throw new ConfigError('AREA_LABEL_PREFIX', 'a non-empty label prefix such as area:', '');
+  if (config.sync.areaLabelPrefix === '')
+    throw new ConfigError('AREA_LABEL_PREFIX', 'a non-empty label prefix such as area:', '');
   if (store === 'firestore' && needsNotion && !projectId && !config.state.firestoreEmulatorHost) {
     // Outside Google Cloud the client cannot discover the project; on Cloud Run it can.
     if (!env['K_SERVICE'] && !env['FUNCTION_TARGET']) {
-      throw new ConfigError('GOOGLE_CLOUD_PROJECT', 'a Google Cloud project id when STATE_STORE=firestore runs outside Google Cloud', undefined);
+      throw new ConfigError(
+        'GOOGLE_CLOUD_PROJECT',
+        'a Google Cloud project id when STATE_STORE=firestore runs outside Google Cloud',
+        undefined,
+      );
     }
   }
   return config;

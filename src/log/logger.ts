@@ -71,7 +71,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = (severity: Severity, message: string, fields?: LogFields): void => {
     if (LEVELS[severity] < min) return;
     const entry = redact({ ...base, ...fields }) as LogFields;
-    const line = JSON.stringify({ severity, message: scrubString(message), time: new Date().toISOString(), ...entry });
+    const line = JSON.stringify({
+      severity,
+      message: scrubString(message),
+      time: new Date().toISOString(),
+      ...entry,
+    });
     if (options.sink) options.sink(line);
     else if (LEVELS[severity] >= LEVELS.ERROR) process.stderr.write(`${line}\n`);
     else process.stdout.write(`${line}\n`);

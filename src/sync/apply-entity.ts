@@ -21,7 +21,11 @@ export type ApplyOutcome = 'unchanged' | 'applied';
  * After writing, it records the state as applied only if no newer state was committed meanwhile;
  * otherwise it applies that newer state to the same page, so the last write is always the newest.
  */
-export async function applyEntity(ctx: SyncContext, target: PageTarget, committed: Stored<EntityDoc>): Promise<ApplyOutcome> {
+export async function applyEntity(
+  ctx: SyncContext,
+  target: PageTarget,
+  committed: Stored<EntityDoc>,
+): Promise<ApplyOutcome> {
   if (committed.data.appliedHash === committed.data.desiredHash) return 'unchanged';
   const trash = async (pageId: string) => {
     await ctx.notion.updatePage(pageId, { inTrash: true }).catch((error: unknown) => {

@@ -10,7 +10,13 @@ export async function ensureArea(ctx: SyncContext, name: string): Promise<string
   const shown = displayName(name);
   const db = ctx.databaseId('areas');
   const result = await ctx.ensure.ensure('area', key, {
-    lookup: () => findOldest(ctx, 'areas', titleEquals('Name', shown), (p) => normaliseName(readTitle(p, 'Name')) === key),
+    lookup: () =>
+      findOldest(
+        ctx,
+        'areas',
+        titleEquals('Name', shown),
+        (p) => normaliseName(readTitle(p, 'Name')) === key,
+      ),
     create: async () => (await ctx.notion.createPage(db, { Name: title(shown) })).id,
     discard: async (pageId) => {
       await ctx.notion.updatePage(pageId, { inTrash: true });

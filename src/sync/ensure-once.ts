@@ -85,7 +85,11 @@ export type EnsureErrorCode = 'ensure_timeout' | 'lease_lost' | 'create_attempts
 export class EnsureError extends AppError<EnsureErrorCode> {
   /** A page this owner created before it learnt the claim was no longer its own. */
   readonly orphanPageId: string | undefined;
-  constructor(code: EnsureErrorCode, message: string, options: { cause?: unknown; orphanPageId?: string } = {}) {
+  constructor(
+    code: EnsureErrorCode,
+    message: string,
+    options: { cause?: unknown; orphanPageId?: string } = {},
+  ) {
     super(code, message, { cause: options.cause, transient: true });
     this.orphanPageId = options.orphanPageId;
   }
@@ -96,7 +100,11 @@ export function isEnsureError(value: unknown, code?: EnsureErrorCode): value is 
 }
 
 export interface EnsureOnce {
-  ensure(kind: EntityKind, key: string, ops: EnsureOps & { create(): Promise<string> }): Promise<EnsureResult>;
+  ensure(
+    kind: EntityKind,
+    key: string,
+    ops: EnsureOps & { create(): Promise<string> },
+  ): Promise<EnsureResult>;
   /**
    * The live page for a key if one exists: cached, being created by another owner (waited for),
    * or found in Notion (adopted). Never creates.
@@ -135,7 +143,11 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
     return { pageId: result.pageId, created: result.created && result.creator === ops };
   }
 
-  async function ensureShared(kind: EntityKind, key: string, ops: EnsureOps): Promise<SharedResult | undefined> {
+  async function ensureShared(
+    kind: EntityKind,
+    key: string,
+    ops: EnsureOps,
+  ): Promise<SharedResult | undefined> {
     const id = docId(kind, key);
     const deadline = now() + maxWaitMs;
     let delay = 40;
@@ -144,7 +156,8 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
       const snap = await store.get<ClaimDoc>(CLAIMS, id);
       if (snap?.data.state === 'ready' && snap.data.pageId) {
         memo.set(memoKey(kind, key), snap.data.pageId);
-        if (discardable && discardable !== snap.data.pageId) await discard(ops, kind, discardable, snap.data.pageId);
+        if (discardable && discardable !== snap.data.pageId)
+          await discard(ops, kind, discardable, snap.data.pageId);
         return { pageId: snap.data.pageId, created: false };
       }
       const owned = await tryClaim(kind, key, id, snap);
@@ -161,7 +174,10 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
         }
       }
       if (now() > deadline) {
-        throw new EnsureError('ensure_timeout', `gave up waiting for the ${kind} claim ${id} after ${maxWaitMs} ms`);
+        throw new EnsureError(
+          'ensure_timeout',
+          `gave up waiting for the ${kind} claim ${id} after ${maxWaitMs} ms`,
+        );
       }
       await sleep(delay / 2 + Math.random() * delay);
       delay = Math.min(delay * 2, 500);
@@ -275,7 +291,12 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
     }
   }
 
-  async function finalise(id: string, claim: Stored<ClaimDoc>, pageId: string, created: boolean): Promise<string> {
+  async function finalise(
+    id: string,
+    claim: Stored<ClaimDoc>,
+    pageId: string,
+    created: boolean,
+  ): Promise<string> {
     try {
       await write(id, claim, { state: 'ready', pageId, leaseUntil: 0, attempts: 0 });
       return pageId;
@@ -288,9 +309,18 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
   }
 
   /** A fenced write: succeeds only while the claim is still the version we hold. */
-  async function write(id: string, claim: Stored<ClaimDoc>, patch: Partial<ClaimDoc>): Promise<Stored<ClaimDoc>> {
+  async function write(
+    id: string,
+    claim: Stored<ClaimDoc>,
+    patch: Partial<ClaimDoc>,
+  ): Promise<Stored<ClaimDoc>> {
     try {
-      return await store.update(CLAIMS, id, { ...claim.data, ...patch, owner: deps.owner, updatedAt: now() }, claim.version);
+      return await store.update(
+        CLAIMS,
+        id,
+        { ...claim.data, ...patch, owner: deps.owner, updatedAt: now() },
+        claim.version,
+      );
     } catch (error) {
       if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) {
         throw new EnsureError('lease_lost', `claim ${id} changed under its owner`, { cause: error });
@@ -314,7 +344,9 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
     async find(kind, key, lookup) {
       const known = memo.get(memoKey(kind, key));
       if (known) return known;
-      const result = await flight(`find\u0000${memoKey(kind, key)}`, () => ensureShared(kind, key, { lookup }));
+      const result = await flight(`find\u0000${memoKey(kind, key)}`, () =>
+        ensureShared(kind, key, { lookup }),
+      );
       return result?.pageId;
     },
     async peek(kind, key) {

@@ -47,11 +47,14 @@ export async function commitDesired(
   const id = docId(kind, key);
   for (let round = 0; round < 20; round++) {
     const current = await store.get<EntityDoc>(ENTITIES, id);
-    const verdict = decide(current ? { version: current.data.version, deleted: current.data.deleted } : undefined, {
-      version: incoming.version,
-      isDelete: incoming.isDelete,
-      canRevive: incoming.canRevive ?? false,
-    });
+    const verdict = decide(
+      current ? { version: current.data.version, deleted: current.data.deleted } : undefined,
+      {
+        version: incoming.version,
+        isDelete: incoming.isDelete,
+        canRevive: incoming.canRevive ?? false,
+      },
+    );
     if (current && verdict !== 'apply') return { verdict, stored: current };
     const doc: EntityDoc = {
       kind,
@@ -70,7 +73,9 @@ export async function commitDesired(
       return { verdict: 'apply', stored };
     } catch (error) {
       const raced =
-        isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed') || isStateError(error, 'not_found');
+        isStateError(error, 'already_exists') ||
+        isStateError(error, 'precondition_failed') ||
+        isStateError(error, 'not_found');
       if (!raced) throw error;
     }
   }
@@ -86,7 +91,12 @@ export async function markApplied(
 ): Promise<boolean> {
   const id = docId(kind, key);
   try {
-    await store.update(ENTITIES, id, { ...stored.data, appliedHash: stored.data.desiredHash }, stored.version);
+    await store.update(
+      ENTITIES,
+      id,
+      { ...stored.data, appliedHash: stored.data.desiredHash },
+      stored.version,
+    );
     return true;
   } catch (error) {
     if (isStateError(error, 'precondition_failed')) return false;
@@ -94,6 +104,10 @@ export async function markApplied(
   }
 }
 
-export async function readEntity(store: StateStore, kind: EntityKind, key: string): Promise<Stored<EntityDoc> | undefined> {
+export async function readEntity(
+  store: StateStore,
+  kind: EntityKind,
+  key: string,
+): Promise<Stored<EntityDoc> | undefined> {
   return store.get<EntityDoc>(ENTITIES, docId(kind, key));
 }

@@ -1,4 +1,4 @@
-import { errorMessage, isAppError, isTransient } from '../errors.js';
+import { AppError, errorMessage, isAppError, isTransient } from '../errors.js';
 import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
 import type { SyncContext } from './context.js';
@@ -6,7 +6,6 @@ import { deliveryKey, type LedgerEntry } from './ledger.js';
 import { syncProject } from './projects.js';
 import type { InboundMessage } from './pubsub-message.js';
 import { syncTask } from './todos.js';
-import { AppError } from '../errors.js';
 
 export type MessageOutcome =
   | 'applied'
@@ -39,7 +38,10 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     event = parseWebhookBody(message.body);
   } catch (error) {
     if (!isTodoistPayloadError(error)) throw error;
-    log.error('poison message acknowledged without applying', { reason: error.message, bytes: message.body.length });
+    log.error('poison message acknowledged without applying', {
+      reason: error.message,
+      bytes: message.body.length,
+    });
     return 'poison';
   }
   if (event.kind === 'ignored' || event.kind === 'note' || event.kind === 'section') {
@@ -61,20 +63,30 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     await ctx.ledger.abandon(entry);
     if (isNotionError(error, 'schema_invalid')) {
       // Nothing is lost while the user fixes the schema: the message comes back until it applies.
-      log.error('the Notion schema is missing a required property; the event will be retried', { reason: error.message });
+      log.error('the Notion schema is missing a required property; the event will be retried', {
+        reason: error.message,
+      });
       throw error;
     }
     if (isTransient(error) || !isAppError(error)) {
       log.warn('event failed; Pub/Sub will retry it', { eventName: event.eventName, error });
       throw error;
     }
-    log.error('event failed permanently and is acknowledged', { eventName: event.eventName, error, reason: errorMessage(error) });
+    log.error('event failed permanently and is acknowledged', {
+      eventName: event.eventName,
+      error,
+      reason: errorMessage(error),
+    });
     return 'failed';
   }
 }
 
 /** Claims the delivery in the ledger, waiting out another instance's work on it; undefined when already done. */
-async function claimDelivery(ctx: SyncContext, key: string, eventName: string): Promise<LedgerEntry | undefined> {
+async function claimDelivery(
+  ctx: SyncContext,
+  key: string,
+  eventName: string,
+): Promise<LedgerEntry | undefined> {
   const deadline = ctx.now() + ctx.config.state.leaseMs + 1_000;
   let delay = 100;
   for (;;) {

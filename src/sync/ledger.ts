@@ -37,7 +37,11 @@ export const LEDGER = 'ledger';
  * The identity of a delivery: Todoist's delivery id (same on Todoist's own retries), else the
  * Pub/Sub message id (same on redelivery and across subscriptions), else the body's hash.
  */
-export function deliveryKey(input: { deliveryId?: string | undefined; messageId?: string | undefined; body: Uint8Array }): string {
+export function deliveryKey(input: {
+  deliveryId?: string | undefined;
+  messageId?: string | undefined;
+  body: Uint8Array;
+}): string {
   if (input.deliveryId) return `delivery:${input.deliveryId}`;
   if (input.messageId) return `message:${input.messageId}`;
   return `body:${sha256(input.body)}`;
@@ -59,9 +63,20 @@ export function createLedger(deps: LedgerDeps): Ledger {
 
   const processing = (eventName: string): LedgerDoc => {
     const t = now();
-    return { state: 'processing', owner: deps.owner, leaseUntil: t + deps.leaseMs, eventName, expireAt: t + deps.ttlMs, doneAt: null };
+    return {
+      state: 'processing',
+      owner: deps.owner,
+      leaseUntil: t + deps.leaseMs,
+      eventName,
+      expireAt: t + deps.ttlMs,
+      doneAt: null,
+    };
   };
-  const entry = (id: string, stored: Stored<LedgerDoc>): LedgerEntry => ({ id, version: stored.version, data: stored.data });
+  const entry = (id: string, stored: Stored<LedgerDoc>): LedgerEntry => ({
+    id,
+    version: stored.version,
+    data: stored.data,
+  });
 
   return {
     async begin(key, eventName) {
@@ -78,7 +93,10 @@ export function createLedger(deps: LedgerDeps): Ledger {
         if (existing.data.leaseUntil > now()) return { status: 'in_progress', owner: existing.data.owner };
         try {
           // The previous processor died or gave up: this delivery takes the work over.
-          return { status: 'new', entry: entry(id, await store.update(LEDGER, id, processing(eventName), existing.version)) };
+          return {
+            status: 'new',
+            entry: entry(id, await store.update(LEDGER, id, processing(eventName), existing.version)),
+          };
         } catch (error) {
           if (!isStateError(error, 'precondition_failed') && !isStateError(error, 'not_found')) throw error;
         }
@@ -87,7 +105,13 @@ export function createLedger(deps: LedgerDeps): Ledger {
     },
     async finish(e) {
       const t = now();
-      const done: LedgerDoc = { ...e.data, state: 'done', leaseUntil: 0, doneAt: t, expireAt: t + deps.ttlMs };
+      const done: LedgerDoc = {
+        ...e.data,
+        state: 'done',
+        leaseUntil: 0,
+        doneAt: t,
+        expireAt: t + deps.ttlMs,
+      };
       try {
         await store.update(LEDGER, e.id, done, e.version);
       } catch (error) {

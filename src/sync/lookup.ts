@@ -1,12 +1,18 @@
-import type { Filter, NotionPage } from '../notion/types.js';
+import type { DatabaseKey, Filter, NotionPage } from '../notion/types.js';
 import type { SyncContext } from './context.js';
-import type { DatabaseKey } from '../notion/types.js';
 
 /** The canonical page among several: the oldest, ties broken by id, as cleanup chooses too. */
-export function oldestPage<P extends Pick<NotionPage, 'id' | 'created_time'>>(pages: readonly P[]): P | undefined {
+export function oldestPage<P extends Pick<NotionPage, 'id' | 'created_time'>>(
+  pages: readonly P[],
+): P | undefined {
   let best: P | undefined;
   for (const p of pages) {
-    if (!best || p.created_time < best.created_time || (p.created_time === best.created_time && p.id < best.id)) best = p;
+    if (
+      !best ||
+      p.created_time < best.created_time ||
+      (p.created_time === best.created_time && p.id < best.id)
+    )
+      best = p;
   }
   return best;
 }

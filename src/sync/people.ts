@@ -27,7 +27,12 @@ export function rememberCollaborator(person: Collaborator): void {
 
 async function loadIndex(ctx: SyncContext): Promise<PersonIndex> {
   const db = ctx.config.notion.databases.people;
-  const built: PersonIndex = { byTodoistId: new Map(), byEmail: new Map(), byName: new Map(), loadedAt: ctx.now() };
+  const built: PersonIndex = {
+    byTodoistId: new Map(),
+    byEmail: new Map(),
+    byName: new Map(),
+    loadedAt: ctx.now(),
+  };
   if (!db) return built;
   // People are few: one paginated read per instance (and per refresh) keeps warm events free of People queries.
   for await (const page of ctx.notion.queryAll(db, { pageSize: 100 })) {
@@ -53,7 +58,11 @@ function match(people: PersonIndex, uid: string): string | undefined {
 }
 
 /** The People page for a Todoist user: by Todoist ID, then email, then exact name; never created. */
-export async function resolveAssignee(ctx: SyncContext, uid: string, projectId?: string | null): Promise<string | undefined> {
+export async function resolveAssignee(
+  ctx: SyncContext,
+  uid: string,
+  projectId?: string | null,
+): Promise<string | undefined> {
   if (!ctx.config.notion.databases.people) return undefined;
   if (!index || ctx.now() - (await index).loadedAt > REFRESH_MS) {
     index = loadIndex(ctx).catch((error: unknown) => {

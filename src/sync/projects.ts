@@ -34,7 +34,10 @@ async function projectName(ctx: SyncContext, projectId: string): Promise<string>
     pending = api.getProject(projectId).then(
       (p: { name: string } | undefined) => p?.name,
       (error: unknown) => {
-        ctx.logger.warn('could not read the project name from Todoist; using a placeholder', { projectId, error });
+        ctx.logger.warn('could not read the project name from Todoist; using a placeholder', {
+          projectId,
+          error,
+        });
         names.delete(projectId);
         return undefined;
       },
@@ -50,7 +53,11 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   const result = await ctx.ensure.ensure('project', projectId, {
     lookup: target.lookup,
     create: async () => {
-      const properties = projectProperties(await ctx.properties('projects'), projectId, await projectName(ctx, projectId));
+      const properties = projectProperties(
+        await ctx.properties('projects'),
+        projectId,
+        await projectName(ctx, projectId),
+      );
       return (await ctx.notion.createPage(ctx.databaseId('projects'), properties)).id;
     },
   });
@@ -78,10 +85,15 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
   return perProject(project.id, async () => {
     const before = await readEntity(ctx.store, 'project', project.id);
     if (before && decide(before.data, { version, isDelete, canRevive: true }) === 'stale') {
-      ctx.logger.info('stale event skipped: a newer state was already applied', { stale: true, projectId: project.id });
+      ctx.logger.info('stale event skipped: a newer state was already applied', {
+        stale: true,
+        projectId: project.id,
+      });
       return 'stale';
     }
-    const properties = isDelete ? null : projectProperties(await ctx.properties('projects'), project.id, project.name);
+    const properties = isDelete
+      ? null
+      : projectProperties(await ctx.properties('projects'), project.id, project.name);
     const outcome = await commitDesired(
       ctx.store,
       'project',

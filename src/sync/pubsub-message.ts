@@ -28,7 +28,9 @@ export class MessageError extends AppError<'message_invalid'> {
 export function decodeMessage(data: unknown, cloudEventId?: string): InboundMessage {
   const parsed = messagePublished.safeParse(typeof data === 'string' ? safeJson(data) : data);
   if (!parsed.success) {
-    throw new MessageError(`not a Pub/Sub messagePublished event: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+    throw new MessageError(
+      `not a Pub/Sub messagePublished event: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+    );
   }
   const { message } = parsed.data;
   if (!message.data) throw new MessageError('the Pub/Sub message has no data');

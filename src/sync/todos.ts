@@ -1,8 +1,8 @@
 import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
-import { ensureAreas } from './areas.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
+import { ensureAreas } from './areas.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
 import { createKeyedMutex } from './keyed-mutex.js';
@@ -27,19 +27,34 @@ export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
 }
 
 /** Whether the opt-in/opt-out filters leave this task out of the sync. */
-export function isFilteredOut(ctx: SyncContext, fields: Pick<TodoFields, 'labels' | 'areaNames' | 'projectId'>, rawLabels: readonly string[]): boolean {
+export function isFilteredOut(
+  ctx: SyncContext,
+  fields: Pick<TodoFields, 'labels' | 'areaNames' | 'projectId'>,
+  rawLabels: readonly string[],
+): boolean {
   const { onlyLabel, excludeProjectIds } = ctx.config.sync;
   if (onlyLabel && !rawLabels.includes(onlyLabel)) return true;
-  return fields.projectId !== null && fields.projectId !== undefined && excludeProjectIds.includes(fields.projectId);
+  return (
+    fields.projectId !== null &&
+    fields.projectId !== undefined &&
+    excludeProjectIds.includes(fields.projectId)
+  );
 }
 
 /** Notion properties for a task: its fields plus the pages it relates to (ensured as needed). */
-export async function todoProperties(ctx: SyncContext, fields: TodoFields): Promise<Record<string, PropertyInput>> {
+export async function todoProperties(
+  ctx: SyncContext,
+  fields: TodoFields,
+): Promise<Record<string, PropertyInput>> {
   const available = await ctx.properties('todos');
   const [areaPageIds, projectPageId, assigneePageId] = await Promise.all([
     available.has('Area') ? ensureAreas(ctx, fields.areaNames) : Promise.resolve([]),
-    available.has('Project') && fields.projectId ? ensureProjectForTask(ctx, fields.projectId) : Promise.resolve(undefined),
-    available.has('Assignee') && fields.responsibleUid ? resolveAssignee(ctx, fields.responsibleUid, fields.projectId) : Promise.resolve(undefined),
+    available.has('Project') && fields.projectId
+      ? ensureProjectForTask(ctx, fields.projectId)
+      : Promise.resolve(undefined),
+    available.has('Assignee') && fields.responsibleUid
+      ? resolveAssignee(ctx, fields.responsibleUid, fields.projectId)
+      : Promise.resolve(undefined),
   ]);
   return todoToProperties(fields, { areaPageIds, projectPageId, assigneePageId }, available);
 }
@@ -48,7 +63,10 @@ export async function todoProperties(ctx: SyncContext, fields: TodoFields): Prom
 export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<TaskOutcome> {
   const task = event.task;
   if (event.initiator) rememberCollaborator(event.initiator);
-  const fields = taskToTodo(task, { areaLabelPrefix: ctx.config.sync.areaLabelPrefix, updateIntent: event.updateIntent });
+  const fields = taskToTodo(task, {
+    areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
+    updateIntent: event.updateIntent,
+  });
   const isDelete = event.eventName === 'item:deleted' || task.is_deleted === true;
   if (!isDelete && isFilteredOut(ctx, fields, task.labels)) return 'filtered';
   const target = todoTarget(ctx, task.id);
@@ -57,14 +75,21 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before = await readEntity(ctx.store, 'todo', task.id);
-    if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(ctx, target, before, log);
+    if (before && decide(before.data, { version, isDelete }) === 'stale')
+      return stale(ctx, target, before, log);
     const properties = isDelete ? null : await todoProperties(ctx, fields);
-    const outcome = await commitDesired(ctx.store, 'todo', task.id, {
-      version,
-      isDelete,
-      desired: properties ? JSON.stringify(properties) : null,
-      desiredHash: properties ? contentHash(properties) : 'deleted',
-    }, ctx.now);
+    const outcome = await commitDesired(
+      ctx.store,
+      'todo',
+      task.id,
+      {
+        version,
+        isDelete,
+        desired: properties ? JSON.stringify(properties) : null,
+        desiredHash: properties ? contentHash(properties) : 'deleted',
+      },
+      ctx.now,
+    );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
     return applyEntity(ctx, target, outcome.stored);
   });
@@ -76,9 +101,15 @@ async function stale(
   stored: { data: EntityDoc; version: string },
   log: SyncContext['logger'],
 ): Promise<TaskOutcome> {
-  log.info('stale event skipped: a newer state was already applied', { stale: true, appliedVersion: stored.data.version });
+  log.info('stale event skipped: a newer state was already applied', {
+    stale: true,
+    appliedVersion: stored.data.version,
+  });
   // A newer state committed long ago but never shown means its applier died: finish its work.
-  if (stored.data.appliedHash !== stored.data.desiredHash && ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs) {
+  if (
+    stored.data.appliedHash !== stored.data.desiredHash &&
+    ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs
+  ) {
     await applyEntity(ctx, target, stored);
   }
   return 'stale';

@@ -64,7 +64,11 @@ export function createWebhookHandler(deps: { secret: string; publish: Publish; l
       deps.logger.info('webhook published', { deliveryId, eventName, messageId });
       res.status(200).send('ok');
     } catch (error) {
-      deps.logger.error('webhook could not be published; Todoist will retry', { deliveryId, eventName, error });
+      deps.logger.error('webhook could not be published; Todoist will retry', {
+        deliveryId,
+        eventName,
+        error,
+      });
       res.status(500).send('');
     }
   };

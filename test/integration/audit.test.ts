@@ -58,17 +58,29 @@ describe('start-up duplicate audit', () => {
     sandbox.reset();
   });
 
-  async function seedAreas(names: string[], projects: Array<[string, string]> = [], todos: Array<[string, string]> = []) {
+  async function seedAreas(
+    names: string[],
+    projects: Array<[string, string]> = [],
+    todos: Array<[string, string]> = [],
+  ) {
     const api = createNotionApi({ config: loadConfig(envFor(sandbox), 'cli').notion, logger: silentLogger });
     for (const name of names) await api.createPage(sandbox.databases.areas, { Name: title(name) });
     for (const [name, id] of projects) {
       await api.createPage(sandbox.databases.projects, { Name: title(name), 'Todoist ID': richText(id) });
     }
-    for (const [name, id] of todos) await api.createPage(sandbox.databases.todos, { Name: title(name), 'Todoist ID': richText(id) });
+    for (const [name, id] of todos)
+      await api.createPage(sandbox.databases.todos, { Name: title(name), 'Todoist ID': richText(id) });
   }
 
   it('logs one ERROR per duplicate group within seconds of start, and an INFO summary', async () => {
-    await seedAreas(['Home', 'home ', 'Work', 'WORK', 'work', 'Health'], [['Errands', 'p1'], ['Errands again', 'p1'], ['Other', 'p2']]);
+    await seedAreas(
+      ['Home', 'home ', 'Work', 'WORK', 'work', 'Health'],
+      [
+        ['Errands', 'p1'],
+        ['Errands again', 'p1'],
+        ['Other', 'p2'],
+      ],
+    );
     const { ctx, lines } = open(envFor(sandbox));
     const done = startStartupAudit(ctx);
     // Started in the background: nothing has gone to Notion yet when the call returns.
@@ -102,7 +114,15 @@ describe('start-up duplicate audit', () => {
   });
 
   it('audits Todos by Todoist ID only when asked', async () => {
-    await seedAreas([], [], [['Buy milk', 't1'], ['Buy milk', 't1'], ['Call mum', 't2']]);
+    await seedAreas(
+      [],
+      [],
+      [
+        ['Buy milk', 't1'],
+        ['Buy milk', 't1'],
+        ['Call mum', 't2'],
+      ],
+    );
     const first = open(envFor(sandbox));
     await startStartupAudit(first.ctx);
     expect(first.lines.filter((l) => l['duplicate_todos'] === true)).toEqual([]);
@@ -113,7 +133,9 @@ describe('start-up duplicate audit', () => {
   });
 
   it('a failing audit is a WARNING and never throws', async () => {
-    const { ctx, lines } = open(envFor(sandbox, { NOTION_AREAS_DATABASE_ID: '0123456789abcdef0123456789abcdef' }));
+    const { ctx, lines } = open(
+      envFor(sandbox, { NOTION_AREAS_DATABASE_ID: '0123456789abcdef0123456789abcdef' }),
+    );
     const summary = await startStartupAudit(ctx);
     expect(summary?.failed).toEqual(['area']);
     expect(lines.some((l) => l.severity === 'WARNING' && l['kind'] === 'area')).toBe(true);

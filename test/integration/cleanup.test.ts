@@ -22,7 +22,11 @@ const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', impo
 /** Seeded Area names: three groups of duplicates (case and spaces only differ) and two singles. */
 const AREA_NAMES = ['Home', 'Work', 'home ', 'Health', 'HOME', 'Garden', 'work', ' Garden', 'Finance'];
 
-function envFor(sandbox: NotionSandbox, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+function envFor(
+  sandbox: NotionSandbox,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NOTION_TOKEN: 'secret-token-for-tests',
     NOTION_BASE_URL: sandbox.url,
@@ -94,7 +98,12 @@ async function seed(api: NotionApi, sandbox: NotionSandbox, todos = 150): Promis
   }
   for (let i = 0; i < todos; i++) {
     // Every 4th todo points at two areas; every 10th at two pages of the same name.
-    const targets = i % 10 === 0 ? [areaIds[0] as string, areaIds[4] as string] : i % 4 === 0 ? [pick(i), pick(i + 2)] : [pick(i)];
+    const targets =
+      i % 10 === 0
+        ? [areaIds[0] as string, areaIds[4] as string]
+        : i % 4 === 0
+          ? [pick(i), pick(i + 2)]
+          : [pick(i)];
     jobs.push(async () => {
       const page = await api.createPage(sandbox.databases.todos, {
         Name: title(`Todo ${i}`),
@@ -109,21 +118,27 @@ async function seed(api: NotionApi, sandbox: NotionSandbox, todos = 150): Promis
 }
 
 function relationOf(page: SandboxPage, property: string): string[] {
-  return ((page.properties[property] as { relation?: Array<{ id: string }> } | undefined)?.relation ?? []).map((r) => r.id);
+  return (
+    (page.properties[property] as { relation?: Array<{ id: string }> } | undefined)?.relation ?? []
+  ).map((r) => r.id);
 }
 
 /** The workspace after a complete merge: one live Area per name (the oldest), every link on it. */
 function expectMerged(sandbox: NotionSandbox, seeded: Seeded): void {
   const areas = sandbox.pages({ databaseId: sandbox.databases.areas, includeTrashed: true });
   const byName = new Map<string, SandboxPage[]>();
-  for (const a of areas) byName.set(normaliseName(titleOf(a)), [...(byName.get(normaliseName(titleOf(a))) ?? []), a]);
+  for (const a of areas)
+    byName.set(normaliseName(titleOf(a)), [...(byName.get(normaliseName(titleOf(a))) ?? []), a]);
   const canonicalOf = new Map<string, string>();
   for (const [name, group] of byName) {
     const oldest = [...group].sort((a, b) =>
       a.created_time === b.created_time ? (a.id < b.id ? -1 : 1) : a.created_time < b.created_time ? -1 : 1,
     )[0] as SandboxPage;
     const live = group.filter((p) => !p.in_trash);
-    expect(live.map((p) => p.id), `live pages of "${name}"`).toEqual([oldest.id]);
+    expect(
+      live.map((p) => p.id),
+      `live pages of "${name}"`,
+    ).toEqual([oldest.id]);
     for (const p of group) canonicalOf.set(p.id, oldest.id);
   }
   expect(byName.size).toBe(5);
@@ -216,7 +231,9 @@ describe('cleanup-duplicate-areas', () => {
     expect(home?.canonical.id).toBe(seeded.areaIds[0]);
     expect(home?.duplicates.map((d) => d.id).sort()).toEqual([seeded.areaIds[2], seeded.areaIds[4]].sort());
     const dups = new Set(plan.groups.flatMap((g) => g.duplicates.map((d) => d.id)));
-    const linking = [...seeded.links].filter(([, targets]) => targets.some((t) => dups.has(t))).map(([id]) => id);
+    const linking = [...seeded.links]
+      .filter(([, targets]) => targets.some((t) => dups.has(t)))
+      .map(([id]) => id);
     expect(new Set(plan.relinks.map((r) => r.pageId))).toEqual(new Set(linking));
   });
 
@@ -228,7 +245,13 @@ describe('cleanup-duplicate-areas', () => {
 
     const config = loadConfig(env, 'cli');
     const store = createStateStore(config.state);
-    const ensure = createEnsureOnce({ store, logger: silentLogger, owner: 'test', leaseMs: 10_000, indexLagMs: 0 });
+    const ensure = createEnsureOnce({
+      store,
+      logger: silentLogger,
+      owner: 'test',
+      leaseMs: 10_000,
+      indexLagMs: 0,
+    });
     expect(await ensure.peek('area', 'home')).toBe(seeded.areaIds[0]);
     expect(await ensure.peek('area', 'work')).toBe(seeded.areaIds[1]);
     await store.close();
@@ -261,7 +284,13 @@ describe('cleanup-duplicate-areas', () => {
   it('the page the cache points to stays canonical even when it is newer', async () => {
     const config = loadConfig(env, 'cli');
     const store = createStateStore(config.state);
-    const ensure = createEnsureOnce({ store, logger: silentLogger, owner: 'test', leaseMs: 10_000, indexLagMs: 0 });
+    const ensure = createEnsureOnce({
+      store,
+      logger: silentLogger,
+      owner: 'test',
+      leaseMs: 10_000,
+      indexLagMs: 0,
+    });
     const newest = seeded.areaIds[4] as string; // "HOME"
     await ensure.point('area', 'home', newest);
     await store.close();
@@ -290,9 +319,14 @@ describe('cleanup-duplicate-areas', () => {
 
   it('a todo linked to more than 25 areas keeps every link', async () => {
     const extra: string[] = [];
-    for (let i = 0; i < 28; i++) extra.push((await api.createPage(sandbox.databases.areas, { Name: title(`Extra ${i}`) })).id);
+    for (let i = 0; i < 28; i++)
+      extra.push((await api.createPage(sandbox.databases.areas, { Name: title(`Extra ${i}`) })).id);
     const targets = [...extra, seeded.areaIds[2] as string, seeded.areaIds[6] as string];
-    const todo = await api.createPage(sandbox.databases.todos, { Name: title('Wide'), 'Todoist ID': richText('wide'), Area: relation(targets) });
+    const todo = await api.createPage(sandbox.databases.todos, {
+      Name: title('Wide'),
+      'Todoist ID': richText('wide'),
+      Area: relation(targets),
+    });
     const { io } = captureIo();
     expect(await main(['--apply'], env, io)).toBe(0);
     const page = sandbox.pages({ databaseId: sandbox.databases.todos }).find((p) => p.id === todo.id);
@@ -329,7 +363,8 @@ describe('cleanup-duplicate-areas', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const start = pageWrites(sandbox);
-    for (let i = 0; i < 600 && pageWrites(sandbox) - start < 20 && child.exitCode === null; i++) await sleep(50);
+    for (let i = 0; i < 600 && pageWrites(sandbox) - start < 20 && child.exitCode === null; i++)
+      await sleep(50);
     child.kill('SIGKILL');
     await exited;
     expect(output).toContain('Duplicate areas: 3 groups');

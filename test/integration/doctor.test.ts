@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/doctor.js';
+import type { CliIo } from '../../src/cli/io.js';
 import type { NotionApi } from '../../src/notion/types.js';
-import { createTopic } from '../support/pubsub-rest.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
+import { createTopic } from '../support/pubsub-rest.js';
 
 function captureIo() {
   let out = '';
@@ -56,7 +56,13 @@ describe('doctor', () => {
     const code = await main([], env, io);
     expect(out()).toContain('All checks passed.');
     expect(code).toBe(0);
-    for (const line of ['✔ NOTION_TOKEN', 'Notion API reachable', 'Notion token accepted', 'Firestore reachable', `Pub/Sub topic ${topic}`]) {
+    for (const line of [
+      '✔ NOTION_TOKEN',
+      'Notion API reachable',
+      'Notion token accepted',
+      'Firestore reachable',
+      `Pub/Sub topic ${topic}`,
+    ]) {
       expect(out()).toContain(line);
     }
     expect(out()).toMatch(/✔ Todos database ".*"/);
@@ -65,11 +71,24 @@ describe('doctor', () => {
   });
 
   it('reports every missing or malformed variable, each with a fix, and exits 1', async () => {
-    const { NOTION_TOKEN: _t, NOTION_AREAS_DATABASE_ID: _a, NOTION_TODOS_DATABASE_ID: _d, PUBSUB_TOPIC: _p, ...rest } = env;
+    const {
+      NOTION_TOKEN: _t,
+      NOTION_AREAS_DATABASE_ID: _a,
+      NOTION_TODOS_DATABASE_ID: _d,
+      PUBSUB_TOPIC: _p,
+      ...rest
+    } = env;
     const { io, out } = captureIo();
     expect(await main([], { ...rest, NOTION_VERSION: '2024-01-01', NOTION_RPS: 'fast' }, io)).toBe(1);
     const text = out();
-    for (const variable of ['NOTION_TOKEN', 'NOTION_AREAS_DATABASE_ID', 'NOTION_TODOS_DATABASE_ID', 'PUBSUB_TOPIC', 'NOTION_VERSION', 'NOTION_RPS']) {
+    for (const variable of [
+      'NOTION_TOKEN',
+      'NOTION_AREAS_DATABASE_ID',
+      'NOTION_TODOS_DATABASE_ID',
+      'PUBSUB_TOPIC',
+      'NOTION_VERSION',
+      'NOTION_RPS',
+    ]) {
       expect(text).toMatch(new RegExp(`✘ ${variable} .*\\n\\s+fix: `));
     }
     expect(text).toContain('6 problems found.');
@@ -95,7 +114,9 @@ describe('doctor', () => {
     });
     const { io, out } = captureIo();
     expect(await main([], env, io, { wrapNotion: broken })).toBe(1);
-    expect(out()).toContain('✘ Todos database: property "Todoist ID"  is missing; it must be of type rich_text');
+    expect(out()).toContain(
+      '✘ Todos database: property "Todoist ID"  is missing; it must be of type rich_text',
+    );
     expect(out()).toContain('fix: in the Todos database, add a property "Todoist ID" of type rich_text');
     expect(out()).toContain('✘ Todos database: property "Name"  has type rich_text; it must be title');
   });
@@ -114,9 +135,13 @@ describe('doctor', () => {
       { timeoutMs: 3_000 },
     );
     expect(code).toBe(1);
-    expect(out()).toMatch(/✘ Projects database 0123456789abcdef0123456789abcdef .*not shared[\s\S]*fix: open the database in Notion/);
+    expect(out()).toMatch(
+      /✘ Projects database 0123456789abcdef0123456789abcdef .*not shared[\s\S]*fix: open the database in Notion/,
+    );
     expect(out()).toMatch(/✘ Firestore reachable[\s\S]*fix: /);
-    expect(out()).toMatch(/✘ Pub\/Sub topic no-such-topic  does not exist\n\s+fix: gcloud pubsub topics create no-such-topic/);
+    expect(out()).toMatch(
+      /✘ Pub\/Sub topic no-such-topic {2}does not exist\n\s+fix: gcloud pubsub topics create no-such-topic/,
+    );
   });
 
   it('bad arguments exit 2', async () => {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseName } from '../../src/sync/keys.js';
-import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { ROOT } from '../support/functions.js';
+import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 
 const WORKER = fileURLToPath(new URL('../support/workers/ensure-areas.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
@@ -41,7 +41,18 @@ describe('several processes ensuring the same new areas', () => {
   });
 
   it('4 processes × 25 concurrent calls for 5 new area names, index lag 2 s → exactly 5 Area pages', async () => {
-    const names = ['Home', ' home ', 'WORK', 'Health', 'Finance', 'garden', 'Work', 'HEALTH', 'Garden ', 'finance'];
+    const names = [
+      'Home',
+      ' home ',
+      'WORK',
+      'Health',
+      'Finance',
+      'garden',
+      'Work',
+      'HEALTH',
+      'Garden ',
+      'finance',
+    ];
     const env = {
       NOTION_TOKEN: 'secret-token-for-tests',
       NOTION_BASE_URL: sandbox.url,

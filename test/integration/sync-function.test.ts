@@ -6,7 +6,12 @@ import { workspace } from '../support/notion-view.js';
 import { deliveries, makeWorkload, rng } from '../support/workload.js';
 
 /** Delivers like Pub/Sub push: until acked (2xx), with a short backoff after a failure. */
-async function deliverUntilAcked(url: () => string, body: string, attributes: Record<string, string>, messageId: string) {
+async function deliverUntilAcked(
+  url: () => string,
+  body: string,
+  attributes: Record<string, string>,
+  messageId: string,
+) {
   for (let attempt = 0; attempt < 40; attempt++) {
     const status = await pushMessage(url(), { body, attributes, messageId }).catch(() => 0);
     if (status >= 200 && status < 300) return attempt;
@@ -62,7 +67,12 @@ describe('syncTodoistEvent, 3 functions-framework processes, one Firestore, a la
     const pick = rng(3);
     await pool(sends, 12, async (ev, i) => {
       const target = functions[Math.floor(pick() * functions.length)] as FunctionProcess;
-      await deliverUntilAcked(() => target.url, ev.body, { deliveryId: ev.deliveryId }, `m-${ev.deliveryId}-${i}`);
+      await deliverUntilAcked(
+        () => target.url,
+        ev.body,
+        { deliveryId: ev.deliveryId },
+        `m-${ev.deliveryId}-${i}`,
+      );
     });
 
     const view = workspace(sandbox);
@@ -71,7 +81,10 @@ describe('syncTodoistEvent, 3 functions-framework processes, one Firestore, a la
     for (const [taskId, want] of workload.expected) {
       const pages = view.todosByTask.get(taskId) ?? [];
       if (want.deleted) {
-        expect(pages.every((p) => p.inTrash), `${taskId} deleted → trashed`).toBe(true);
+        expect(
+          pages.every((p) => p.inTrash),
+          `${taskId} deleted → trashed`,
+        ).toBe(true);
         continue;
       }
       expect(pages, `${taskId} has one page`).toHaveLength(1);

@@ -16,10 +16,14 @@ export function createFakeNotion(databases: Record<string, Record<string, string
     byRoute[route] = (byRoute[route] ?? 0) + 1;
   };
   const text = (v: unknown) =>
-    (((v as { title?: unknown[]; rich_text?: unknown[] })?.title ?? (v as { rich_text?: unknown[] })?.rich_text ?? []) as Array<{
-      text?: { content?: string };
-      plain_text?: string;
-    }>)
+    (
+      ((v as { title?: unknown[]; rich_text?: unknown[] })?.title ??
+        (v as { rich_text?: unknown[] })?.rich_text ??
+        []) as Array<{
+        text?: { content?: string };
+        plain_text?: string;
+      }>
+    )
       .map((t) => t.plain_text ?? t.text?.content ?? '')
       .join('');
   const matches = (page: NotionPage, filter: Filter | undefined): boolean => {
@@ -30,7 +34,9 @@ export function createFakeNotion(databases: Record<string, Record<string, string
     if ('title' in filter) return text(value) === filter.title.equals;
     if ('rich_text' in filter && 'equals' in filter.rich_text) return text(value) === filter.rich_text.equals;
     if ('relation' in filter && 'contains' in filter.relation) {
-      return ((value as { relation?: Array<{ id: string }> })?.relation ?? []).some((r) => r.id === (filter.relation as { contains: string }).contains);
+      return ((value as { relation?: Array<{ id: string }> })?.relation ?? []).some(
+        (r) => r.id === (filter.relation as { contains: string }).contains,
+      );
     }
     return false;
   };
@@ -40,7 +46,10 @@ export function createFakeNotion(databases: Record<string, Record<string, string
       const value = v as Record<string, unknown>;
       const type = Object.keys(value)[0] ?? 'unknown';
       if (type === 'title' || type === 'rich_text') {
-        const items = (value[type] as Array<{ text: { content: string } }>).map((t) => ({ ...t, plain_text: t.text.content }));
+        const items = (value[type] as Array<{ text: { content: string } }>).map((t) => ({
+          ...t,
+          plain_text: t.text.content,
+        }));
         out[k] = { type, [type]: items };
       } else out[k] = { type, ...value };
     }
@@ -49,7 +58,9 @@ export function createFakeNotion(databases: Record<string, Record<string, string
   const api: NotionApi = {
     async query(databaseId, options) {
       count('POST /v1/data_sources/:id/query');
-      const results = [...pages.values()].filter((p) => p.db === databaseId && !p.in_trash && matches(p, options?.filter));
+      const results = [...pages.values()].filter(
+        (p) => p.db === databaseId && !p.in_trash && matches(p, options?.filter),
+      );
       return { results, hasMore: false, nextCursor: null };
     },
     async *queryAll(databaseId, options) {
@@ -75,7 +86,10 @@ export function createFakeNotion(databases: Record<string, Record<string, string
       const page = pages.get(pageId);
       if (!page) throw new NotionError('object_not_found', `no page ${pageId}`);
       if (page.in_trash && patch.properties && patch.inTrash !== false) {
-        throw new NotionError('validation_error', "Can't edit block that is archived. You must unarchive the block before editing.");
+        throw new NotionError(
+          'validation_error',
+          "Can't edit block that is archived. You must unarchive the block before editing.",
+        );
       }
       if (patch.inTrash !== undefined) page.in_trash = patch.inTrash;
       if (patch.properties) Object.assign(page.properties, toStored(patch.properties));

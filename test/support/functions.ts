@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FF_MAIN = fileURLToPath(new URL('../../node_modules/@google-cloud/functions-framework/build/src/main.js', import.meta.url));
+const FF_MAIN = fileURLToPath(
+  new URL('../../node_modules/@google-cloud/functions-framework/build/src/main.js', import.meta.url),
+);
 
 /** A functions-framework process serving the built `dist/` (as `npx functions-framework` does). */
 export interface FunctionProcess {
@@ -32,7 +34,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number, lines
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`function did not listen on ${port}:\n${lines.slice(-20).join('\n')}`));
+        if (Date.now() > deadline)
+          reject(new Error(`function did not listen on ${port}:\n${lines.slice(-20).join('\n')}`));
         else setTimeout(attempt, 100);
       });
     };
@@ -41,7 +44,11 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number, lines
 }
 
 /** Starts `functions-framework --target=<target>` with the given environment, on a free port. */
-export async function startFunction(target: string, env: Record<string, string>, port?: number): Promise<FunctionProcess> {
+export async function startFunction(
+  target: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<FunctionProcess> {
   const chosen = port ?? (await freePort());
   const lines: string[] = [];
   let child: ChildProcess;

@@ -14,7 +14,8 @@ export interface TodoView {
 }
 
 function text(value: unknown): string {
-  const parts = (value as { title?: unknown[]; rich_text?: unknown[] } | undefined)?.title ??
+  const parts =
+    (value as { title?: unknown[]; rich_text?: unknown[] } | undefined)?.title ??
     (value as { rich_text?: unknown[] } | undefined)?.rich_text ??
     [];
   return parts.map((p) => (p as { plain_text?: string }).plain_text ?? '').join('');

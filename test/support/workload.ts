@@ -48,7 +48,18 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
-const AREA_POOL = ['Home', 'Work', 'Health', 'Finance', 'Garden', 'Family', 'Learning', 'Travel', 'Car', 'Errands'];
+const AREA_POOL = [
+  'Home',
+  'Work',
+  'Health',
+  'Finance',
+  'Garden',
+  'Family',
+  'Learning',
+  'Travel',
+  'Car',
+  'Errands',
+];
 
 function stamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.${String((ms % 1000) * 1000).padStart(6, '0')}Z`;
@@ -74,7 +85,14 @@ export function makeWorkload(options: WorkloadOptions): Workload {
   for (let t = 0; t < options.tasks; t++) {
     const taskId = `task${String(t).padStart(4, '0')}X${Math.floor(random() * 1e6).toString(36)}`;
     const perTask = options.eventsPerTask ?? 4;
-    let state: ExpectedTask = { taskId, name: `Task ${t}`, done: false, deleted: false, areas: [], priority: 'P4' };
+    let state: ExpectedTask = {
+      taskId,
+      name: `Task ${t}`,
+      done: false,
+      deleted: false,
+      areas: [],
+      priority: 'P4',
+    };
     for (let e = 0; e < perTask; e++) {
       const last = e === perTask - 1;
       const deleting = last && random() < (options.deleteShare ?? 0.15);
@@ -115,7 +133,13 @@ export function makeWorkload(options: WorkloadOptions): Workload {
         event_name: eventName,
         user_id: '2671355',
         event_data: task,
-        initiator: { id: '2671355', email: 'alice@example.com', full_name: 'Alice', image_id: null, is_premium: true },
+        initiator: {
+          id: '2671355',
+          email: 'alice@example.com',
+          full_name: 'Alice',
+          image_id: null,
+          is_premium: true,
+        },
         triggered_at: stamp(updatedMs + 500),
         version: '1',
       });

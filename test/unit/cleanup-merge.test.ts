@@ -1,36 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/audit/merge-apply.js';
 import { buildPlan, isEmptyPlan } from '../../src/audit/merge-plan.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { relation, title } from '../../src/notion/properties.js';
 import type { DatabaseKey, NotionApi } from '../../src/notion/types.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { createEnsureOnce } from '../../src/sync/ensure-once.js';
 import { createFakeNotion } from '../support/fake-notion.js';
 
-const DBS: Record<DatabaseKey, string> = { areas: 'db-areas', projects: 'db-projects', todos: 'db-todos', people: '' };
+const DBS: Record<DatabaseKey, string> = {
+  areas: 'db-areas',
+  projects: 'db-projects',
+  todos: 'db-todos',
+  people: '',
+};
 
 /** A fake workspace whose Todos and Projects have an `Area` relation. */
 function workspace() {
-  const fake = createFakeNotion({ 'db-areas': ['Name'], 'db-projects': ['Name', 'Area'], 'db-todos': ['Name', 'Area'] });
-  const api: NotionApi = {
-    ...fake.api,
-    async schema(databaseId, request) {
-      const schema = await fake.api.schema(databaseId, request);
-      const properties = Object.fromEntries(
-        Object.keys(schema.properties).map((n) => [n, { id: n, type: n === 'Name' ? 'title' : 'relation' }]),
-      );
-      return { ...schema, properties };
-    },
-  };
-  const ensure = createEnsureOnce({ store: createMemoryStore(), logger: silentLogger, owner: 't', leaseMs: 1000, indexLagMs: 0 });
+  const fake = createFakeNotion({
+    'db-areas': { Name: 'title' },
+    'db-projects': { Name: 'title', Area: 'relation' },
+    'db-todos': { Name: 'title', Area: 'relation' },
+  });
+  const api: NotionApi = fake.api;
+  const ensure = createEnsureOnce({
+    store: createMemoryStore(),
+    logger: silentLogger,
+    owner: 't',
+    leaseMs: 1000,
+    indexLagMs: 0,
+  });
   const deps = { notion: api, databaseId: (db: DatabaseKey) => DBS[db], ensure };
   const area = async (name: string) => (await api.createPage(DBS.areas, { Name: title(name) })).id;
-  const todo = async (areas: string[]) => (await api.createPage(DBS.todos, { Name: title('t'), Area: relation(areas) })).id;
+  const todo = async (areas: string[]) =>
+    (await api.createPage(DBS.todos, { Name: title('t'), Area: relation(areas) })).id;
   const areasOf = (id: string) =>
-    ((fake.pages(DBS.todos).find((p) => p.id === id)?.properties['Area'] as { relation?: Array<{ id: string }> }).relation ?? []).map(
-      (r) => r.id,
-    );
+    (
+      (
+        fake.pages(DBS.todos).find((p) => p.id === id)?.properties['Area'] as {
+          relation?: Array<{ id: string }>;
+        }
+      ).relation ?? []
+    ).map((r) => r.id);
   return { fake, api, ensure, deps, area, todo, areasOf };
 }
 
@@ -42,7 +53,9 @@ describe('merge plan and apply', () => {
     const home2 = await w.area('home');
     const t = await w.todo([home2, work, home]);
     const plan = await buildPlan(w.deps, 'area');
-    expect(plan.relinks).toEqual([{ pageId: t, db: 'todos', property: 'Area', before: [home2, work, home], after: [home, work] }]);
+    expect(plan.relinks).toEqual([
+      { pageId: t, db: 'todos', property: 'Area', before: [home2, work, home], after: [home, work] },
+    ]);
     const result = await applyPlan(w.deps, plan);
     expect(result).toMatchObject({ relinked: 1, trashed: 1, cachePointed: 1, failures: [], kept: [] });
     expect(w.areasOf(t)).toEqual([home, work]);
@@ -81,7 +94,10 @@ describe('merge plan and apply', () => {
     const result = await applyPlan({ ...w.deps, notion: failing }, plan);
     expect(result.kept).toEqual([home2]);
     expect(result.failures).toEqual([expect.objectContaining({ pageId: stuck, action: 'relink' })]);
-    const live = w.fake.pages(DBS.areas).filter((p) => !p.in_trash).map((p) => p.id);
+    const live = w.fake
+      .pages(DBS.areas)
+      .filter((p) => !p.in_trash)
+      .map((p) => p.id);
     expect(live.sort()).toEqual([home, home2, work].sort());
     expect(w.areasOf(stuck)).toEqual([home2]);
     expect(await w.ensure.peek('area', 'work')).toBe(work);

@@ -21,19 +21,74 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['NOTION_TOKEN', { ...SYNC, NOTION_TOKEN: undefined }, 'sync', /NOTION_TOKEN: expected the Notion integration secret, but it is not set/],
-    ['NOTION_TODOS_DATABASE_ID', { ...SYNC, NOTION_TODOS_DATABASE_ID: '' }, 'sync', /NOTION_TODOS_DATABASE_ID: expected a Notion database id/],
-    ['NOTION_AREAS_DATABASE_ID', { ...SYNC, NOTION_AREAS_DATABASE_ID: 'not-an-id' }, 'sync', /NOTION_AREAS_DATABASE_ID: .*got "not-an-id"/],
-    ['NOTION_VERSION', { ...SYNC, NOTION_VERSION: '2021-08-16' }, 'sync', /NOTION_VERSION: expected one of 2025-09-03, 2022-06-28/],
-    ['NOTION_BASE_URL', { ...SYNC, NOTION_BASE_URL: 'ftp://x' }, 'sync', /NOTION_BASE_URL: expected an http\(s\) URL/],
-    ['STATE_STORE', { ...SYNC, STATE_STORE: 'redis' }, 'sync', /STATE_STORE: expected one of firestore, memory/],
+    [
+      'NOTION_TOKEN',
+      { ...SYNC, NOTION_TOKEN: undefined },
+      'sync',
+      /NOTION_TOKEN: expected the Notion integration secret, but it is not set/,
+    ],
+    [
+      'NOTION_TODOS_DATABASE_ID',
+      { ...SYNC, NOTION_TODOS_DATABASE_ID: '' },
+      'sync',
+      /NOTION_TODOS_DATABASE_ID: expected a Notion database id/,
+    ],
+    [
+      'NOTION_AREAS_DATABASE_ID',
+      { ...SYNC, NOTION_AREAS_DATABASE_ID: 'not-an-id' },
+      'sync',
+      /NOTION_AREAS_DATABASE_ID: .*got "not-an-id"/,
+    ],
+    [
+      'NOTION_VERSION',
+      { ...SYNC, NOTION_VERSION: '2021-08-16' },
+      'sync',
+      /NOTION_VERSION: expected one of 2025-09-03, 2022-06-28/,
+    ],
+    [
+      'NOTION_BASE_URL',
+      { ...SYNC, NOTION_BASE_URL: 'ftp://x' },
+      'sync',
+      /NOTION_BASE_URL: expected an http\(s\) URL/,
+    ],
+    [
+      'STATE_STORE',
+      { ...SYNC, STATE_STORE: 'redis' },
+      'sync',
+      /STATE_STORE: expected one of firestore, memory/,
+    ],
     ['NOTION_RPS', { ...SYNC, NOTION_RPS: '0' }, 'sync', /NOTION_RPS: expected a positive number/],
-    ['CLAIM_LEASE_MS', { ...SYNC, CLAIM_LEASE_MS: '1.5' }, 'sync', /CLAIM_LEASE_MS: expected a positive integer/],
-    ['TODOIST_CLIENT_SECRET', { PUBSUB_TOPIC: 't' }, 'webhook', /TODOIST_CLIENT_SECRET: expected the Todoist app client secret/],
-    ['PUBSUB_TOPIC', { TODOIST_CLIENT_SECRET: 's' }, 'webhook', /PUBSUB_TOPIC: expected the Pub\/Sub topic id/],
+    [
+      'CLAIM_LEASE_MS',
+      { ...SYNC, CLAIM_LEASE_MS: '1.5' },
+      'sync',
+      /CLAIM_LEASE_MS: expected a positive integer/,
+    ],
+    [
+      'TODOIST_CLIENT_SECRET',
+      { PUBSUB_TOPIC: 't' },
+      'webhook',
+      /TODOIST_CLIENT_SECRET: expected the Todoist app client secret/,
+    ],
+    [
+      'PUBSUB_TOPIC',
+      { TODOIST_CLIENT_SECRET: 's' },
+      'webhook',
+      /PUBSUB_TOPIC: expected the Pub\/Sub topic id/,
+    ],
     ['TODOIST_API_TOKEN', SYNC, 'reconcile', /TODOIST_API_TOKEN: expected a Todoist API token/],
-    ['GOOGLE_CLOUD_PROJECT', { ...SYNC, STATE_STORE: 'firestore' }, 'sync', /GOOGLE_CLOUD_PROJECT: expected a Google Cloud project id/],
-    ['AUDIT_ON_START', { ...SYNC, AUDIT_ON_START: 'maybe' }, 'sync', /AUDIT_ON_START: expected true or false/],
+    [
+      'GOOGLE_CLOUD_PROJECT',
+      { ...SYNC, STATE_STORE: 'firestore' },
+      'sync',
+      /GOOGLE_CLOUD_PROJECT: expected a Google Cloud project id/,
+    ],
+    [
+      'AUDIT_ON_START',
+      { ...SYNC, AUDIT_ON_START: 'maybe' },
+      'sync',
+      /AUDIT_ON_START: expected true or false/,
+    ],
   ] as const)('names %s when it is missing or malformed', (variable, env, role, message) => {
     let caught: unknown;
     try {
@@ -47,13 +102,21 @@ describe('loadConfig', () => {
   });
 
   it('the webhook needs no Notion variables; the sync needs no webhook ones', () => {
-    expect(loadConfig({ TODOIST_CLIENT_SECRET: 's', PUBSUB_TOPIC: 'todoist' }, 'webhook').pubsub.topic).toBe('todoist');
+    expect(loadConfig({ TODOIST_CLIENT_SECRET: 's', PUBSUB_TOPIC: 'todoist' }, 'webhook').pubsub.topic).toBe(
+      'todoist',
+    );
     expect(loadConfig(SYNC, 'sync').todoist.clientSecret).toBeUndefined();
   });
 
   it('reads the opt-in and opt-out filters and the Firestore emulator', () => {
     const c = loadConfig(
-      { ...SYNC, STATE_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080', SYNC_ONLY_LABEL: 'notion', SYNC_EXCLUDE_PROJECT_IDS: 'a, b,,c' },
+      {
+        ...SYNC,
+        STATE_STORE: 'firestore',
+        FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
+        SYNC_ONLY_LABEL: 'notion',
+        SYNC_EXCLUDE_PROJECT_IDS: 'a, b,,c',
+      },
       'sync',
     );
     expect(c.sync.onlyLabel).toBe('notion');

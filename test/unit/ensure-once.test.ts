@@ -12,7 +12,10 @@ function fakeIndex(lagMs: number) {
   return {
     pages,
     live: (key: string) => pages.filter((p) => p.key === key && !p.trashed),
-    ops(key: string, behaviour: { loseResponse?: () => boolean; hangAfterCreate?: () => boolean } = {}): EnsureOps & {
+    ops(
+      key: string,
+      behaviour: { loseResponse?: () => boolean; hangAfterCreate?: () => boolean } = {},
+    ): EnsureOps & {
       create(): Promise<string>;
     } {
       return {
@@ -26,7 +29,8 @@ function fakeIndex(lagMs: number) {
           const page = { id: `page-${++n}`, key, at: Date.now(), trashed: false };
           pages.push(page);
           if (behaviour.hangAfterCreate?.()) return new Promise<string>(() => {});
-          if (behaviour.loseResponse?.()) throw new NotionError('outcome_unknown', 'socket hang up after POST /v1/pages');
+          if (behaviour.loseResponse?.())
+            throw new NotionError('outcome_unknown', 'socket hang up after POST /v1/pages');
           return page.id;
         },
         discard: async (id) => {
@@ -48,7 +52,9 @@ describe('ensure-once', () => {
     const notion = fakeIndex(150);
     const instances = [1, 2, 3, 4].map((i) => instance(store, `i${i}`));
     const results = await Promise.all(
-      instances.flatMap((inst) => Array.from({ length: 25 }, () => inst.ensure('area', 'home', notion.ops('home')))),
+      instances.flatMap((inst) =>
+        Array.from({ length: 25 }, () => inst.ensure('area', 'home', notion.ops('home'))),
+      ),
     );
     expect(notion.live('home')).toHaveLength(1);
     expect(new Set(results.map((r) => r.pageId))).toEqual(new Set([notion.live('home')[0]?.id]));
@@ -87,7 +93,10 @@ describe('ensure-once', () => {
     const store = createMemoryStore();
     const notion = fakeIndex(0);
     const a = instance(store, 'a', 60_000);
-    const failing = { ...notion.ops('work'), create: async () => Promise.reject(new NotionError('validation_error', 'bad')) };
+    const failing = {
+      ...notion.ops('work'),
+      create: async () => Promise.reject(new NotionError('validation_error', 'bad')),
+    };
     await expect(a.ensure('area', 'work', failing)).rejects.toThrow('bad');
     const started = Date.now();
     const result = await instance(store, 'b', 60_000).ensure('area', 'work', notion.ops('work'));

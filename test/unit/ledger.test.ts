@@ -4,7 +4,17 @@ import { createMemoryStore } from '../../src/state/memory.js';
 import { createLedger, deliveryKey } from '../../src/sync/ledger.js';
 
 function ledger(owner: string, clock: { t: number }, store = createMemoryStore()) {
-  return { store, l: createLedger({ store, logger: silentLogger, owner, leaseMs: 1_000, ttlMs: 86_400_000, now: () => clock.t }) };
+  return {
+    store,
+    l: createLedger({
+      store,
+      logger: silentLogger,
+      owner,
+      leaseMs: 1_000,
+      ttlMs: 86_400_000,
+      now: () => clock.t,
+    }),
+  };
 }
 
 describe('event ledger', () => {
@@ -20,7 +30,14 @@ describe('event ledger', () => {
   it('a delivery being processed elsewhere is reported in progress, then taken over when its lease ends', async () => {
     const clock = { t: 1_000 };
     const { l: a, store } = ledger('a', clock);
-    const b = createLedger({ store, logger: silentLogger, owner: 'b', leaseMs: 1_000, ttlMs: 1, now: () => clock.t });
+    const b = createLedger({
+      store,
+      logger: silentLogger,
+      owner: 'b',
+      leaseMs: 1_000,
+      ttlMs: 1,
+      now: () => clock.t,
+    });
     expect((await a.begin('k', 'item:added')).status).toBe('new');
     expect(await b.begin('k', 'item:added')).toEqual({ status: 'in_progress', owner: 'a' });
     clock.t += 1_001;

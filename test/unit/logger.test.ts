@@ -9,7 +9,12 @@ describe('logger', () => {
     log.error('failed', { error: new Error('boom') });
     expect(lines).toHaveLength(2);
     const [first, second] = lines.map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ severity: 'INFO', message: 'event handled', taskId: 't1', outcome: 'applied' });
+    expect(first).toMatchObject({
+      severity: 'INFO',
+      message: 'event handled',
+      taskId: 't1',
+      outcome: 'applied',
+    });
     expect(second).toMatchObject({ severity: 'ERROR', error: { message: 'boom' } });
   });
 

@@ -21,8 +21,13 @@ function fixture(name: string): string {
 }
 
 function setup() {
-  const types = (db: keyof typeof SCHEMA_SPEC) => Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-  const notion = createFakeNotion({ [IDS.areas]: types('areas'), [IDS.projects]: types('projects'), [IDS.todos]: types('todos') });
+  const types = (db: keyof typeof SCHEMA_SPEC) =>
+    Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
+  const notion = createFakeNotion({
+    [IDS.areas]: types('areas'),
+    [IDS.projects]: types('projects'),
+    [IDS.todos]: types('todos'),
+  });
   const config = loadConfig(
     {
       NOTION_TOKEN: 'token-for-tests',
@@ -43,7 +48,10 @@ async function deliver(ctx: SyncContext, body: string, deliveryId = `d${++n}`) {
   return handleMessage(ctx, { body: Buffer.from(body), attributes: { deliveryId }, messageId: `m${n}` });
 }
 
-function withChange(body: string, change: (ev: { event_name: string; event_data: Record<string, unknown>; triggered_at: string }) => void) {
+function withChange(
+  body: string,
+  change: (ev: { event_name: string; event_data: Record<string, unknown>; triggered_at: string }) => void,
+) {
   const ev = JSON.parse(body);
   change(ev);
   return JSON.stringify(ev);

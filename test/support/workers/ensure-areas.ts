@@ -9,13 +9,18 @@ import { createSyncContext } from '../../../src/runtime.js';
 import { ensureArea } from '../../../src/sync/areas.js';
 
 const config = loadConfig(process.env, 'sync');
-const ctx = createSyncContext(config, createLogger({ minSeverity: 'WARNING', sink: (l) => process.stderr.write(`${l}\n`) }));
+const ctx = createSyncContext(
+  config,
+  createLogger({ minSeverity: 'WARNING', sink: (l) => process.stderr.write(`${l}\n`) }),
+);
 const names = JSON.parse(process.env['WORKER_NAMES'] ?? '[]') as string[];
 const calls = Number(process.env['WORKER_CALLS'] ?? '25');
 const startAt = Number(process.env['WORKER_START_AT'] ?? '0');
 
 await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
-const pageIds = await Promise.all(Array.from({ length: calls }, (_, i) => ensureArea(ctx, names[i % names.length] ?? 'x')));
+const pageIds = await Promise.all(
+  Array.from({ length: calls }, (_, i) => ensureArea(ctx, names[i % names.length] ?? 'x')),
+);
 process.stdout.write(`${JSON.stringify({ pageIds, requests: ctx.notion.stats().total })}\n`);
 await ctx.store.close();
 process.exit(0);
