@@ -163,7 +163,7 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
       const owned = await tryClaim(kind, key, id, snap);
       if (owned) {
         try {
-          const result = await own(kind, key, id, ops, owned);
+          const result = await own(kind, id, ops, owned);
           if (result) memo.set(memoKey(kind, key), result.pageId);
           return result;
         } catch (error) {
@@ -240,7 +240,6 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
   /** As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise. */
   async function own(
     kind: EntityKind,
-    key: string,
     id: string,
     ops: EnsureOps,
     owned: Stored<ClaimDoc>,

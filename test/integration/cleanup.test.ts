@@ -329,6 +329,7 @@ describe('cleanup-duplicate-areas', () => {
     });
     const { io } = captureIo();
     expect(await main(['--apply'], env, io)).toBe(0);
+    expect(sandbox.counts().byRoute['GET /v1/pages/:id/properties/:id']).toBeGreaterThan(0);
     const page = sandbox.pages({ databaseId: sandbox.databases.todos }).find((p) => p.id === todo.id);
     expect(new Set(relationOf(page as SandboxPage, 'Area'))).toEqual(
       new Set([...extra, seeded.areaIds[0] as string, seeded.areaIds[1] as string]),
@@ -368,6 +369,8 @@ describe('cleanup-duplicate-areas', () => {
     child.kill('SIGKILL');
     await exited;
     expect(output).toContain('Duplicate areas: 3 groups');
+    // Killed with work left: duplicates still live.
+    expect(sandbox.pages({ databaseId: sandbox.databases.areas }).length).toBeGreaterThan(5);
     expectNoLinkLost(sandbox, seeded);
 
     const { io } = captureIo();

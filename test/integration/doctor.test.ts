@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/doctor.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { NotionApi } from '../../src/notion/types.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
+import { NotionError } from '../../src/notion/errors.js';
+import { ROOT } from '../support/functions.js';
 import { createTopic } from '../support/pubsub-rest.js';
 
 function captureIo() {
@@ -19,6 +23,25 @@ function captureIo() {
     isTTY: false,
   };
   return { io, out: () => out, err: () => err };
+}
+
+const DOCTOR = fileURLToPath(new URL('../../src/cli/doctor.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
+
+/** Runs the doctor as `npm run doctor` would, in its own process and environment. */
+function spawnDoctor(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, DOCTOR], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.on('exit', (code) => resolve({ code, stdout }));
+  });
 }
 
 const PROJECT = process.env['GOOGLE_CLOUD_PROJECT'] ?? 'demo-nts';
@@ -121,27 +144,42 @@ describe('doctor', () => {
     expect(out()).toContain('✘ Todos database: property "Name"  has type rich_text; it must be title');
   });
 
-  it('a database the integration cannot see, a dead Firestore and a missing topic each fail with a fix', async () => {
+  it('a database the integration cannot see and a missing topic each fail with a fix', async () => {
     const { io, out } = captureIo();
     const code = await main(
       [],
-      {
-        ...env,
-        NOTION_PROJECTS_DATABASE_ID: '0123456789abcdef0123456789abcdef',
-        FIRESTORE_EMULATOR_HOST: '127.0.0.1:9',
-        PUBSUB_TOPIC: 'no-such-topic',
-      },
+      { ...env, NOTION_PROJECTS_DATABASE_ID: '0123456789abcdef0123456789abcdef', PUBSUB_TOPIC: 'no-such-topic' },
       io,
-      { timeoutMs: 3_000 },
     );
     expect(code).toBe(1);
     expect(out()).toMatch(
-      /✘ Projects database 0123456789abcdef0123456789abcdef .*not shared[\s\S]*fix: open the database in Notion/,
+      /✘ Projects database 0123456789abcdef0123456789abcdef .*not shared.*\n\s+fix: open the database in Notion/,
     );
-    expect(out()).toMatch(/✘ Firestore reachable[\s\S]*fix: /);
     expect(out()).toMatch(
       /✘ Pub\/Sub topic no-such-topic {2}does not exist\n\s+fix: gcloud pubsub topics create no-such-topic/,
     );
+    expect(out()).toContain('2 problems found.');
+  });
+
+  it('a token Notion refuses fails the token line and skips the databases', async () => {
+    const refusing = (api: NotionApi): NotionApi => ({
+      ...api,
+      async schema() {
+        throw new NotionError('unauthorized', 'GET /v1/databases/:id → 401 unauthorized: API token is invalid.', { status: 401 });
+      },
+    });
+    const { io, out } = captureIo();
+    expect(await main([], env, io, { wrapNotion: refusing })).toBe(1);
+    expect(out()).toMatch(/✔ Notion API reachable[\s\S]*✘ Notion token accepted .*401[\s\S]*fix: copy the internal integration secret/);
+    expect(out()).not.toContain('Areas database');
+  });
+
+  it('the real command (spawned) reports an unreachable Notion and Firestore and exits 1', async () => {
+    const dead = { ...env, NOTION_BASE_URL: 'http://127.0.0.1:9', FIRESTORE_EMULATOR_HOST: '127.0.0.1:9', NOTION_TIMEOUT_MS: '2000' };
+    const { code, stdout } = await spawnDoctor(dead);
+    expect(stdout).toMatch(/✘ Notion API reachable at http:\/\/127.0.0.1:9 .*\n\s+fix: check NOTION_BASE_URL/);
+    expect(stdout).toMatch(/✘ Firestore reachable .*127.0.0.1:9.*\n\s+fix: start the emulator/);
+    expect(code).toBe(1);
   });
 
   it('bad arguments exit 2', async () => {
