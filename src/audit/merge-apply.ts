@@ -9,7 +9,7 @@ import { isPageGone } from '../notion/errors.js';
 import { relation } from '../notion/properties.js';
 import type { EnsureOnce } from '../sync/ensure-once.js';
 import { type MergePlan, type PlanDeps, remapOf } from './merge-plan.js';
-import { findRelinks, type Relink, relinkKey } from './relinks.js';
+import { findRelinks, type Relink, relinkKey, relinkOf } from './relinks.js';
 
 export interface ApplyDeps extends PlanDeps {
   ensure?: Pick<EnsureOnce, 'peek' | 'point'> | undefined;
@@ -72,9 +72,16 @@ export async function applyPlan(
 
   const relink = async (link: Relink) => {
     try {
-      await deps.notion.updatePage(link.pageId, { properties: { [link.property]: relation(link.after) } });
+      // Re-read just before writing: a relation write replaces the whole list, and the plan may be
+      // minutes old, so a change made meanwhile (by the sync or a person) must not be overwritten.
+      const page = await deps.notion.retrievePage(link.pageId);
+      const fresh = page.in_trash || page.archived ? undefined : await relinkOf(deps, link, page, remap);
+      if (fresh && 'reason' in fresh) throw new Error(fresh.reason);
+      if (fresh) {
+        await deps.notion.updatePage(link.pageId, { properties: { [link.property]: relation(fresh.after) } });
+        result.relinked += 1;
+      }
       done.add(relinkKey(link));
-      result.relinked += 1;
     } catch (error) {
       for (const id of link.before) if (remap.has(id)) blocked.add(id);
       result.failures.push({ pageId: link.pageId, action: 'relink', error: errorMessage(error) });

@@ -74,7 +74,8 @@ export async function presentHolders(deps: ScanDeps, kind: EntityKind): Promise<
   return out;
 }
 
-async function relinkOf(
+/** The rewrite one page's relation needs (undefined when it no longer points at a duplicate). */
+export async function relinkOf(
   deps: RelinkDeps,
   holder: RelationHolder,
   page: NotionPage,

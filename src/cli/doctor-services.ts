@@ -44,6 +44,8 @@ export async function checkFirestore(state: Config['state'], timeoutMs: number):
   }
 }
 
+const EMULATOR_CREDENTIALS = { client_email: 'emulator@localhost', private_key: 'emulator' };
+
 /** Checks the topic exists when PUBSUB_TOPIC is set. */
 export async function checkPubSubTopic(config: Config, timeoutMs: number): Promise<CheckLine> {
   const topic = config.pubsub.topic;
@@ -56,7 +58,15 @@ export async function checkPubSubTopic(config: Config, timeoutMs: number): Promi
   // The emulator address comes from our env, not process.env, so pass it explicitly.
   const client = new PubSub({
     ...(config.state.projectId ? { projectId: config.state.projectId } : {}),
-    ...(config.pubsub.emulatorHost ? { apiEndpoint: config.pubsub.emulatorHost, emulatorMode: true } : {}),
+    // Emulator: no credentials to look up (and no metadata-server probe); the channel is insecure.
+    ...(config.pubsub.emulatorHost
+      ? {
+          apiEndpoint: config.pubsub.emulatorHost,
+          emulatorMode: true,
+          universeDomain: 'googleapis.com',
+          credentials: EMULATOR_CREDENTIALS,
+        }
+      : {}),
   });
   const label = `Pub/Sub topic ${topic}`;
   try {
@@ -69,8 +79,8 @@ export async function checkPubSubTopic(config: Config, timeoutMs: number): Promi
       label,
       detail: errorMessage(error),
       fix: config.pubsub.emulatorHost
-        ? 'start the Pub/Sub emulator or unset PUBSUB_EMULATOR_HOST'
-        : 'check GOOGLE_CLOUD_PROJECT, credentials and that the Pub/Sub API is enabled',
+        ? `check PUBSUB_TOPIC (a topic id such as todoist-events) and that the emulator at ${config.pubsub.emulatorHost} runs`
+        : 'check PUBSUB_TOPIC, GOOGLE_CLOUD_PROJECT, credentials and that the Pub/Sub API is enabled',
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -15,13 +15,14 @@ import { checkFirestore, checkPubSubTopic } from './doctor-services.js';
 import { type CliIo, EXIT, processIo } from './io.js';
 import { runAsScript } from './script.js';
 
-export const USAGE = `Usage: doctor [--for sync,webhook,reconcile] [--json]
+export const USAGE = `Usage: doctor [--for sync,webhook,reconcile] [--timeout SECONDS] [--json]
 
 Checks that this environment can run notion-todoist-sync and prints a checklist; every failed
 line comes with its fix.
 
   --for ROLES   which functions' requirements apply (comma-separated; default sync,webhook):
                 sync = syncTodoistEvent, webhook = todoistWebhook, reconcile = reconcileTodoist
+  --timeout S   give each service this many seconds to answer (default 10)
   --json        print the checklist as JSON
   -h, --help    show this help
 
@@ -31,7 +32,12 @@ and the Pub/Sub topic when PUBSUB_TOPIC is set.
 Exit codes: 0 all checks passed, 1 at least one failed, 2 bad arguments.
 `;
 
-const FLAGS = { for: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
+const FLAGS = {
+  for: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
 const ROLE_NAMES: Record<string, ConfigRole> = { sync: 'sync', webhook: 'webhook', reconcile: 'reconcile' };
 
 export interface DoctorHooks {
@@ -79,7 +85,14 @@ export async function main(
     io.stderr(`doctor: ${roles}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const timeoutMs = hooks.timeoutMs ?? 10_000;
+  const seconds = flags.timeout === undefined ? undefined : Number(flags.timeout);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+    io.stderr(
+      `doctor: --timeout must be a positive number of seconds, not ${JSON.stringify(flags.timeout)}\n\n${USAGE}`,
+    );
+    return EXIT.usage;
+  }
+  const timeoutMs = seconds !== undefined ? seconds * 1000 : (hooks.timeoutMs ?? 10_000);
   const envCheck = checkEnvironment(env, roles);
   const sections: CheckSection[] = [
     { title: `Environment (for ${roles.join(', ')})`, lines: envCheck.lines },

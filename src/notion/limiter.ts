@@ -19,15 +19,23 @@ export interface LimiterStats {
   started: number;
   /** How much longer every start is held by the last `pauseFor` (0 when not paused). */
   pausedForMs: number;
+  /** The average rate now: `rps`, or less while recovering from 429s. */
+  rate: number;
 }
 
 /** The one gate every Notion request of a process passes through. */
 export interface Limiter {
   schedule<T>(fn: () => Promise<T>, options?: { priority?: Priority }): Promise<T>;
-  /** Holds every start for `ms` (a 429 with Retry-After applies to the whole integration, not one request). */
+  /**
+   * Holds every start for `ms` (a 429 with Retry-After applies to the whole integration, not one
+   * request) and halves the rate, which climbs back to `rps` while no 429 comes.
+   */
   pauseFor(ms: number): void;
   stats(): LimiterStats;
 }
+
+const RECOVER_AFTER_MS = 2_000;
+const MIN_RATE_SHARE = 1 / 8;
 
 /** Creates a limiter: a concurrency cap (p-limit), an average-rate token bucket, a global pause, two priorities. */
 export function createLimiter(options: LimiterOptions): Limiter {
@@ -46,13 +54,20 @@ export function createLimiter(options: LimiterOptions): Limiter {
   let tokens = burst;
   let refilledAt = now();
   let pausedUntil = 0;
+  // Notion's real budget may be below `rps` (a shared workspace): each 429 halves the rate, quiet spells restore it.
+  let rate = rps;
+  let adjustedAt = refilledAt;
   let running = 0;
   let started = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const refill = (t: number): void => {
-    tokens = Math.min(burst, tokens + ((t - refilledAt) * rps) / 1000);
+    tokens = Math.min(burst, tokens + ((t - refilledAt) * rate) / 1000);
     refilledAt = t;
+    while (rate < rps && t - adjustedAt >= RECOVER_AFTER_MS) {
+      rate = Math.min(rps, rate * 1.5);
+      adjustedAt += RECOVER_AFTER_MS;
+    }
   };
 
   const wakeIn = (ms: number): void => {
@@ -77,7 +92,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       }
       refill(t);
       if (tokens < 1) {
-        wakeIn(((1 - tokens) * 1000) / rps);
+        wakeIn(((1 - tokens) * 1000) / rate);
         return;
       }
       tokens -= 1;
@@ -106,7 +121,11 @@ export function createLimiter(options: LimiterOptions): Limiter {
     },
     pauseFor(ms: number): void {
       if (!(ms > 0)) return;
-      pausedUntil = Math.max(pausedUntil, now() + ms);
+      const t = now();
+      // 429s of requests already in flight during a pause are one signal, not several: halve once.
+      if (t >= pausedUntil) rate = Math.max(rps * MIN_RATE_SHARE, rate / 2);
+      pausedUntil = Math.max(pausedUntil, t + ms);
+      adjustedAt = pausedUntil;
       // No burst saved up during the pause: after it, starts resume one at a time at the average rate.
       tokens = Math.min(tokens, 1);
       refilledAt = Math.max(refilledAt, pausedUntil);
@@ -116,6 +135,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       waiting: { normal: queues.normal.length, low: queues.low.length },
       started,
       pausedForMs: Math.max(0, pausedUntil - now()),
+      rate,
     }),
   };
 }

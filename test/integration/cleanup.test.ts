@@ -311,9 +311,11 @@ describe('cleanup-duplicate-areas', () => {
 
   it('with STATE_STORE=memory it merges by age and says the cache step is skipped', async () => {
     const memoryEnv = { ...env, STATE_STORE: 'memory' };
-    const { io, out } = captureIo();
+    const { io, out, err } = captureIo(true);
     expect(await main(['--apply'], memoryEnv, io)).toBe(0);
     expect(out()).toContain('STATE_STORE=memory');
+    // On a terminal, a counter with an ETA is drawn on stderr.
+    expect(err()).toMatch(/writes \d+\/\d+ \(100%\) ETA 0s/);
     expectMerged(sandbox, seeded);
   });
 
@@ -334,6 +336,34 @@ describe('cleanup-duplicate-areas', () => {
     expect(new Set(relationOf(page as SandboxPage, 'Area'))).toEqual(
       new Set([...extra, seeded.areaIds[0] as string, seeded.areaIds[1] as string]),
     );
+  });
+
+  it('--kind projects merges Project pages sharing a Todoist ID and moves Todos.Project', async () => {
+    const older = await api.createPage(sandbox.databases.projects, {
+      Name: title('Errands'),
+      'Todoist ID': richText('p-dup'),
+    });
+    await sleep(5);
+    const newer = await api.createPage(sandbox.databases.projects, {
+      Name: title('Errands'),
+      'Todoist ID': richText('p-dup'),
+    });
+    const todo = await api.createPage(sandbox.databases.todos, {
+      Name: title('Post a letter'),
+      'Todoist ID': richText('t-letter'),
+      Project: relation([newer.id]),
+    });
+    const { io, out } = captureIo();
+    expect(await main(['--kind', 'projects', '--apply'], env, io)).toBe(0);
+    expect(out()).toContain('Duplicate projects: 1 groups');
+    const projects = sandbox
+      .pages({ databaseId: sandbox.databases.projects })
+      .filter((p) => p.id === older.id || p.id === newer.id);
+    expect(projects.map((p) => p.id)).toEqual([older.id]);
+    const page = sandbox
+      .pages({ databaseId: sandbox.databases.todos })
+      .find((p) => p.id === todo.id) as SandboxPage;
+    expect(relationOf(page, 'Project')).toEqual([older.id]);
   });
 
   it('bad arguments exit 2 with the usage; --help documents every flag', async () => {

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/doctor.js';
 import type { CliIo } from '../../src/cli/io.js';
-import type { NotionApi } from '../../src/notion/types.js';
-import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { NotionError } from '../../src/notion/errors.js';
+import type { NotionApi } from '../../src/notion/types.js';
 import { ROOT } from '../support/functions.js';
+import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { createTopic } from '../support/pubsub-rest.js';
 
 function captureIo() {
@@ -29,9 +29,12 @@ const DOCTOR = fileURLToPath(new URL('../../src/cli/doctor.ts', import.meta.url)
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 
 /** Runs the doctor as `npm run doctor` would, in its own process and environment. */
-function spawnDoctor(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+function spawnDoctor(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, DOCTOR], {
+    const child = spawn(process.execPath, ['--import', TSX, DOCTOR, ...args], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -148,7 +151,11 @@ describe('doctor', () => {
     const { io, out } = captureIo();
     const code = await main(
       [],
-      { ...env, NOTION_PROJECTS_DATABASE_ID: '0123456789abcdef0123456789abcdef', PUBSUB_TOPIC: 'no-such-topic' },
+      {
+        ...env,
+        NOTION_PROJECTS_DATABASE_ID: '0123456789abcdef0123456789abcdef',
+        PUBSUB_TOPIC: 'no-such-topic',
+      },
       io,
     );
     expect(code).toBe(1);
@@ -165,19 +172,32 @@ describe('doctor', () => {
     const refusing = (api: NotionApi): NotionApi => ({
       ...api,
       async schema() {
-        throw new NotionError('unauthorized', 'GET /v1/databases/:id → 401 unauthorized: API token is invalid.', { status: 401 });
+        throw new NotionError(
+          'unauthorized',
+          'GET /v1/databases/:id → 401 unauthorized: API token is invalid.',
+          { status: 401 },
+        );
       },
     });
     const { io, out } = captureIo();
     expect(await main([], env, io, { wrapNotion: refusing })).toBe(1);
-    expect(out()).toMatch(/✔ Notion API reachable[\s\S]*✘ Notion token accepted .*401[\s\S]*fix: copy the internal integration secret/);
+    expect(out()).toMatch(
+      /✔ Notion API reachable[\s\S]*✘ Notion token accepted .*401[\s\S]*fix: copy the internal integration secret/,
+    );
     expect(out()).not.toContain('Areas database');
   });
 
   it('the real command (spawned) reports an unreachable Notion and Firestore and exits 1', async () => {
-    const dead = { ...env, NOTION_BASE_URL: 'http://127.0.0.1:9', FIRESTORE_EMULATOR_HOST: '127.0.0.1:9', NOTION_TIMEOUT_MS: '2000' };
-    const { code, stdout } = await spawnDoctor(dead);
-    expect(stdout).toMatch(/✘ Notion API reachable at http:\/\/127.0.0.1:9 .*\n\s+fix: check NOTION_BASE_URL/);
+    const dead = {
+      ...env,
+      NOTION_BASE_URL: 'http://127.0.0.1:9',
+      FIRESTORE_EMULATOR_HOST: '127.0.0.1:9',
+      NOTION_TIMEOUT_MS: '2000',
+    };
+    const { code, stdout } = await spawnDoctor(dead, ['--timeout', '3']);
+    expect(stdout).toMatch(
+      /✘ Notion API reachable at http:\/\/127.0.0.1:9 .*\n\s+fix: check NOTION_BASE_URL/,
+    );
     expect(stdout).toMatch(/✘ Firestore reachable .*127.0.0.1:9.*\n\s+fix: start the emulator/);
     expect(code).toBe(1);
   });
@@ -186,5 +206,7 @@ describe('doctor', () => {
     const { io, err } = captureIo();
     expect(await main(['--for', 'everything'], env, io)).toBe(2);
     expect(err()).toContain('Usage: doctor');
+    const timeout = captureIo();
+    expect(await main(['--timeout', 'soon'], env, timeout.io)).toBe(2);
   });
 });

@@ -34,14 +34,12 @@ function workspace() {
   const area = async (name: string) => (await api.createPage(DBS.areas, { Name: title(name) })).id;
   const todo = async (areas: string[]) =>
     (await api.createPage(DBS.todos, { Name: title('t'), Area: relation(areas) })).id;
-  const areasOf = (id: string) =>
-    (
-      (
-        fake.pages(DBS.todos).find((p) => p.id === id)?.properties['Area'] as {
-          relation?: Array<{ id: string }>;
-        }
-      ).relation ?? []
-    ).map((r) => r.id);
+  const areasOf = (id: string): string[] => {
+    const value = fake.pages(DBS.todos).find((p) => p.id === id)?.properties['Area'] as
+      | { relation?: Array<{ id: string }> }
+      | undefined;
+    return (value?.relation ?? []).map((r) => r.id);
+  };
   return { fake, api, ensure, deps, area, todo, areasOf };
 }
 
@@ -73,6 +71,18 @@ describe('merge plan and apply', () => {
     const result = await applyPlan(w.deps, plan);
     expect(result.relinked).toBe(2);
     expect(w.areasOf(late)).toEqual([home]);
+  });
+
+  it('a relation changed after the plan was read is re-read, not overwritten', async () => {
+    const w = workspace();
+    const home = await w.area('Home');
+    const home2 = await w.area('home');
+    const work = await w.area('Work');
+    const t = await w.todo([home2]);
+    const plan = await buildPlan(w.deps, 'area');
+    await w.api.updatePage(t, { properties: { Area: relation([home2, work]) } }); // the sync adds "Work"
+    await applyPlan(w.deps, plan);
+    expect(w.areasOf(t)).toEqual([home, work]);
   });
 
   it('a duplicate whose link could not be moved is kept, not trashed', async () => {

@@ -75,6 +75,23 @@ describe('the shared Notion limiter', () => {
     expect(Math.min(...later.starts) - t0).toBeGreaterThanOrEqual(2_000);
   });
 
+  it('after a 429 it halves its rate, and climbs back to the configured rate once 429s stop', async () => {
+    const limiter = createLimiter({ rps: 4, concurrency: 4 });
+    limiter.pauseFor(1_000);
+    limiter.pauseFor(500); // a second 429 from the same burst: one signal
+    expect(limiter.stats().rate).toBe(2);
+    const { starts, done } = record(limiter, 4);
+    await vi.advanceTimersByTimeAsync(3_000);
+    await done;
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const later = record(limiter, 3);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await later.done;
+    expect(limiter.stats().rate).toBe(4);
+  });
+
   it('starts low-priority work only when no normal work is waiting', async () => {
     const limiter = createLimiter({ rps: 1000, concurrency: 1, burst: 10 });
     const order: string[] = [];

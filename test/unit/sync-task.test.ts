@@ -7,6 +7,7 @@ import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
+import { resetPeopleCache } from '../../src/sync/people.js';
 import { createFakeNotion } from '../support/fake-notion.js';
 
 const IDS = {
@@ -133,5 +134,60 @@ describe('syncTodoistEvent logic', () => {
 
   it('events the sync does not apply are acknowledged', async () => {
     expect(await deliver(ctx, fixture('note-added.json'))).toBe('ignored');
+  });
+});
+
+describe('assignees', () => {
+  const PEOPLE = '44444444444444444444444444444444';
+  function setupWithPeople() {
+    const types = (db: keyof typeof SCHEMA_SPEC) => Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
+    const notion = createFakeNotion({
+      [IDS.areas]: types('areas'),
+      [IDS.projects]: types('projects'),
+      [IDS.todos]: types('todos'),
+      [PEOPLE]: types('people'),
+    });
+    const config = loadConfig(
+      {
+        NOTION_TOKEN: 'token-for-tests',
+        NOTION_AREAS_DATABASE_ID: IDS.areas,
+        NOTION_PROJECTS_DATABASE_ID: IDS.projects,
+        NOTION_TODOS_DATABASE_ID: IDS.todos,
+        NOTION_PEOPLE_DATABASE_ID: PEOPLE,
+        STATE_STORE: 'memory',
+      },
+      'sync',
+    );
+    const ctx = createSyncContext(config, silentLogger, { store: createMemoryStore(), notion: notion.api });
+    return { ctx, notion };
+  }
+
+  it('links the People page matched by Todoist ID, then by the email Todoist gave, never creating one', async () => {
+    resetPeopleCache();
+    const { ctx, notion } = setupWithPeople();
+    const bob = await notion.api.createPage(PEOPLE, {
+      Name: { title: [{ text: { content: 'Bob' } }] },
+      Email: { email: 'alice@example.com' },
+    });
+    notion.resetCounts();
+    const assigned = withChange(fixture('item-added.v1-shape.json'), (ev) => {
+      ev.event_data['responsible_uid'] = '2671355';
+    });
+    await deliver(ctx, assigned);
+    const todo = notion.pages(IDS.todos)[0];
+    // The initiator of the webhook is user 2671355 with alice@example.com: matched by email.
+    expect((todo?.properties['Assignee'] as unknown as { relation: Array<{ id: string }> }).relation).toEqual([{ id: bob.id }]);
+    expect(notion.pages(PEOPLE)).toHaveLength(1);
+    const peopleQueries = notion.api.stats().byRoute['POST /v1/data_sources/:id/query'] ?? 0;
+
+    const edited = withChange(assigned, (ev) => {
+      ev.event_name = 'item:updated';
+      ev.event_data['content'] = 'Buy oat milk';
+      ev.event_data['updated_at'] = '2025-02-10T11:00:00.000000Z';
+    });
+    notion.resetCounts();
+    await deliver(ctx, edited);
+    expect(notion.api.stats()).toEqual({ total: 1, byRoute: { 'PATCH /v1/pages/:id': 1 } });
+    expect(peopleQueries).toBeGreaterThan(0);
   });
 });
