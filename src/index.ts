@@ -7,6 +7,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import * as functions from '@google-cloud/functions-framework';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
+import { startStartupAudit } from './audit/startup-audit.js';
 import { createLogger, type Logger, registerSecrets } from './log/logger.js';
 import { createSyncContext } from './runtime.js';
 import type { SyncContext } from './sync/context.js';
@@ -63,7 +64,8 @@ const role = target ? ROLES[target] : undefined;
 if (role) {
   // Fail at start-up, not at the first event, when a variable is missing or malformed.
   configFor(role);
-  if (role === 'sync') syncCtx();
+  // The duplicate audit runs in the background at low priority; it never delays or fails events.
+  if (role === 'sync') void startStartupAudit(syncCtx());
 }
 
 functions.cloudEvent<unknown>('syncTodoistEvent', async (event: CloudEvent<unknown>) => {

@@ -43,7 +43,7 @@ export interface Config {
     /** Pages of one kind one instance may create in a rolling minute before the brake trips. */
     createLimitPerMinute: number;
   };
-  audit: { onStart: boolean };
+  audit: { onStart: boolean; kinds: Array<'area' | 'project' | 'todo'> };
   logLevel: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 }
 
@@ -123,6 +123,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
+function auditKinds(env: Env): Array<'area' | 'project' | 'todo'> {
+  const raw = read(env, 'AUDIT_KINDS');
+  if (raw === undefined) return ['area', 'project'];
+  const kinds = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase().replace(/s$/, ''))
+    .filter(Boolean);
+  for (const k of kinds) {
+    if (k !== 'area' && k !== 'project' && k !== 'todo') {
+      throw new ConfigError('AUDIT_KINDS', 'a comma-separated list of areas, projects, todos', raw);
+    }
+  }
+  return [...new Set(kinds)] as Array<'area' | 'project' | 'todo'>;
+}
+
 /**
  * Reads and validates the whole configuration once. The only reader of `process.env`.
  * Throws a ConfigError naming the first variable that is missing or malformed.
@@ -185,7 +200,7 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
         .filter(Boolean),
       createLimitPerMinute: positive(env, 'CREATE_LIMIT_PER_MINUTE', 200, true),
     },
-    audit: { onStart: bool(env, 'AUDIT_ON_START', true) },
+    audit: { onStart: bool(env, 'AUDIT_ON_START', true), kinds: auditKinds(env) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
   };
   if (config.sync.areaLabelPrefix === '')
