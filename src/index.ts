@@ -6,8 +6,8 @@
 
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import * as functions from '@google-cloud/functions-framework';
-import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import { startStartupAudit } from './audit/startup-audit.js';
+import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import { createLogger, type Logger, registerSecrets } from './log/logger.js';
 import { createSyncContext } from './runtime.js';
 import type { SyncContext } from './sync/context.js';

@@ -140,7 +140,8 @@ describe('syncTodoistEvent logic', () => {
 describe('assignees', () => {
   const PEOPLE = '44444444444444444444444444444444';
   function setupWithPeople() {
-    const types = (db: keyof typeof SCHEMA_SPEC) => Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
+    const types = (db: keyof typeof SCHEMA_SPEC) =>
+      Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
     const notion = createFakeNotion({
       [IDS.areas]: types('areas'),
       [IDS.projects]: types('projects'),
@@ -174,9 +175,11 @@ describe('assignees', () => {
       ev.event_data['responsible_uid'] = '2671355';
     });
     await deliver(ctx, assigned);
-    const todo = notion.pages(IDS.todos)[0];
+    const assignee = notion.pages(IDS.todos)[0]?.properties['Assignee'] as unknown as {
+      relation: Array<{ id: string }>;
+    };
     // The initiator of the webhook is user 2671355 with alice@example.com: matched by email.
-    expect((todo?.properties['Assignee'] as unknown as { relation: Array<{ id: string }> }).relation).toEqual([{ id: bob.id }]);
+    expect(assignee.relation).toEqual([{ id: bob.id }]);
     expect(notion.pages(PEOPLE)).toHaveLength(1);
     const peopleQueries = notion.api.stats().byRoute['POST /v1/data_sources/:id/query'] ?? 0;
 
