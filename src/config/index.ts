@@ -162,8 +162,8 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
       },
       rps: positive(env, 'NOTION_RPS', 3),
       concurrency: positive(env, 'NOTION_CONCURRENCY', 3, true),
-      timeoutMs: positive(env, 'NOTION_TIMEOUT_MS', 30_000, true),
-      indexLagMs: positive(env, 'NOTION_INDEX_LAG_MS', 3_000, true),
+      timeoutMs: positive(env, 'NOTION_TIMEOUT_MS', 15_000, true),
+      indexLagMs: positive(env, 'NOTION_INDEX_LAG_MS', 10_000, true),
     },
     todoist: {
       clientSecret:
@@ -203,6 +203,15 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
     audit: { onStart: bool(env, 'AUDIT_ON_START', true), kinds: auditKinds(env) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
   };
+  const { timeoutMs, indexLagMs } = config.notion;
+  if (config.state.leaseMs <= timeoutMs + indexLagMs) {
+    // A shorter lease lets a slow owner be overtaken while its create is still in flight.
+    throw new ConfigError(
+      'CLAIM_LEASE_MS',
+      `more than NOTION_TIMEOUT_MS + NOTION_INDEX_LAG_MS (${timeoutMs} + ${indexLagMs} ms)`,
+      String(config.state.leaseMs),
+    );
+  }
   if (config.sync.areaLabelPrefix === '')
     throw new ConfigError('AREA_LABEL_PREFIX', 'a non-empty label prefix such as area:', '');
   if (store === 'firestore' && needsNotion && !projectId && !config.state.firestoreEmulatorHost) {

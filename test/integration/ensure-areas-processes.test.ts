@@ -62,6 +62,7 @@ describe('several processes ensuring the same new areas', () => {
       NOTION_RPS: '20',
       NOTION_CONCURRENCY: '6',
       NOTION_INDEX_LAG_MS: '2500',
+      NOTION_TIMEOUT_MS: '4000',
       CLAIM_LEASE_MS: '8000',
       STATE_STORE: 'firestore',
       STATE_COLLECTION_PREFIX: `t${randomUUID().slice(0, 8)}`,

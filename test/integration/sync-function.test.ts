@@ -46,6 +46,7 @@ describe('syncTodoistEvent, 3 functions-framework processes, one Firestore, a la
       NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
       NOTION_RPS: '15',
       NOTION_INDEX_LAG_MS: '2500',
+      NOTION_TIMEOUT_MS: '4000',
       CLAIM_LEASE_MS: '8000',
       STATE_COLLECTION_PREFIX: `e${randomUUID().slice(0, 8)}`,
       FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',

@@ -124,3 +124,11 @@ describe('loadConfig', () => {
     expect(c.state.firestoreEmulatorHost).toBe('127.0.0.1:8080');
   });
 });
+
+describe('lease safety', () => {
+  it('refuses a claim lease that a slow create plus the index lag could outlast', () => {
+    expect(() =>
+      loadConfig({ ...SYNC, CLAIM_LEASE_MS: '5000', NOTION_TIMEOUT_MS: '3000', NOTION_INDEX_LAG_MS: '3000' }, 'sync'),
+    ).toThrow(/CLAIM_LEASE_MS: expected more than NOTION_TIMEOUT_MS \+ NOTION_INDEX_LAG_MS/);
+  });
+});
