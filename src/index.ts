@@ -94,10 +94,12 @@ functions.cloudEvent<unknown>('syncTodoistEvent', async (event: CloudEvent<unkno
  */
 function retrySignal(error: unknown): Error {
   const signal = new Error(error instanceof Error ? error.message : String(error));
+  const code = (error as { code?: unknown } | null)?.code;
   signal.stack = JSON.stringify({
-    severity: 'WARNING',
+    // Another instance still working on the same delivery is an expected race, not a problem.
+    severity: code === 'delivery_in_progress' ? 'INFO' : 'WARNING',
     message: `message not acknowledged; Pub/Sub will redeliver it: ${signal.message}`,
-    code: (error as { code?: unknown } | null)?.code,
+    code,
   });
   return signal;
 }
