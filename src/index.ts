@@ -9,6 +9,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { startStartupAudit } from './audit/startup-audit.js';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import { createLogger, type Logger, registerSecrets } from './log/logger.js';
+import { handleReconcileTick } from './reconcile/scheduled.js';
 import { createSyncContext } from './runtime.js';
 import type { SyncContext } from './sync/context.js';
 import { handleMessage } from './sync/handle-message.js';
@@ -103,6 +104,24 @@ function retrySignal(error: unknown): Error {
   });
   return signal;
 }
+
+let reconcileContext: SyncContext | undefined;
+function reconcileCtx(): SyncContext {
+  if (!reconcileContext) {
+    const config = configFor('reconcile');
+    reconcileContext = createSyncContext(config, loggerFor(config));
+  }
+  return reconcileContext;
+}
+
+/** Cloud Scheduler → Pub/Sub tick: one reconcile; acked when done or when another run holds the lease. */
+functions.cloudEvent<unknown>('reconcileTodoist', async () => {
+  try {
+    await handleReconcileTick(reconcileCtx());
+  } catch (error) {
+    throw retrySignal(error);
+  }
+});
 
 let webhook: ReturnType<typeof createWebhookHandler> | undefined;
 functions.http('todoistWebhook', async (req, res) => {

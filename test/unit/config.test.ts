@@ -128,7 +128,10 @@ describe('loadConfig', () => {
 describe('lease safety', () => {
   it('refuses a claim lease that a slow create plus the index lag could outlast', () => {
     expect(() =>
-      loadConfig({ ...SYNC, CLAIM_LEASE_MS: '5000', NOTION_TIMEOUT_MS: '3000', NOTION_INDEX_LAG_MS: '3000' }, 'sync'),
+      loadConfig(
+        { ...SYNC, CLAIM_LEASE_MS: '5000', NOTION_TIMEOUT_MS: '3000', NOTION_INDEX_LAG_MS: '3000' },
+        'sync',
+      ),
     ).toThrow(/CLAIM_LEASE_MS: expected more than NOTION_TIMEOUT_MS \+ NOTION_INDEX_LAG_MS/);
   });
 });
