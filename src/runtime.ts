@@ -7,6 +7,7 @@ import { checkSchemas } from './notion/schema.js';
 import type { DatabaseKey, NotionApi } from './notion/types.js';
 import { createStateStore } from './state/index.js';
 import type { StateStore } from './state/store.js';
+import { createBrake } from './sync/brake.js';
 import type { SyncContext } from './sync/context.js';
 import { createEnsureOnce } from './sync/ensure-once.js';
 import { createLedger } from './sync/ledger.js';
@@ -51,6 +52,7 @@ export function createSyncContext(
     logger,
     todoist,
     now,
+    brake: createBrake({ limitPerMinute: config.sync.createLimitPerMinute, logger, now }),
     ensure: createEnsureOnce({
       store,
       logger,

@@ -46,7 +46,10 @@ export async function applyEntity(
       if (!pageId) {
         const result = await ctx.ensure.ensure(target.kind, target.key, {
           lookup: target.lookup,
-          create: async () => (await ctx.notion.createPage(ctx.databaseId(target.db), properties)).id,
+          create: async () => {
+            ctx.brake?.check(target.kind);
+            return (await ctx.notion.createPage(ctx.databaseId(target.db), properties)).id;
+          },
           discard: trash,
         });
         pageId = result.pageId;

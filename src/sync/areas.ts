@@ -17,7 +17,10 @@ export async function ensureArea(ctx: SyncContext, name: string): Promise<string
         titleEquals('Name', shown),
         (p) => normaliseName(readTitle(p, 'Name')) === key,
       ),
-    create: async () => (await ctx.notion.createPage(db, { Name: title(shown) })).id,
+    create: async () => {
+      ctx.brake?.check('area');
+      return (await ctx.notion.createPage(db, { Name: title(shown) })).id;
+    },
     discard: async (pageId) => {
       await ctx.notion.updatePage(pageId, { inTrash: true });
     },

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { DatabaseKey, NotionApi } from '../notion/types.js';
 import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
+import type { CreateBrake } from './brake.js';
 import type { EnsureOnce } from './ensure-once.js';
 import type { Ledger } from './ledger.js';
 
@@ -21,4 +22,6 @@ export interface SyncContext {
   /** The Todoist API, when a token is configured (project names, collaborators). */
   todoist: TodoistApi | undefined;
   now(): number;
+  /** Per-instance runaway brake on page creates (absent: no limit). */
+  brake?: CreateBrake | undefined;
 }

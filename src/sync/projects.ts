@@ -53,6 +53,7 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   const result = await ctx.ensure.ensure('project', projectId, {
     lookup: target.lookup,
     create: async () => {
+      ctx.brake?.check('project');
       const properties = projectProperties(
         await ctx.properties('projects'),
         projectId,
@@ -64,7 +65,8 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   return result.pageId;
 }
 
-function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
+/** The Notion properties of a Project page (only those the database has). */
+export function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
   const properties: Record<string, Record<string, unknown>> = { Name: title(name) };
   if (available.has('Todoist ID')) properties['Todoist ID'] = richText(projectId);
   return properties;

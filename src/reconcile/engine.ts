@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppError } from '../errors.js';
+import type { SyncContext } from '../sync/context.js';
+import { applyRun, type RunInput } from './apply-run.js';
+import { acquireLease, leaseHolder } from './lease.js';
+import { planRun } from './plan-run.js';
+import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
+import { readSnapshot } from './snapshot.js';
+import { type CompletedWindow, completedWindow, MAX_WINDOW_MS, readLastRun, writeLastRun } from './window.js';
+
+export interface ReconcileOptions {
+  /** Compute and report what would change; write nothing to Notion or the store. */
+  dryRun?: boolean;
+  /** Start of the completed-tasks window (ISO-8601); default: where the last complete run ended. */
+  since?: string;
+  /** A confirmed backfill: true lifts the runaway brake for this run, a number sets its limit per minute. */
+  allowCreates?: boolean | number;
+  /** Entities applied at once (the Notion limiter still paces requests); default 2 × NOTION_CONCURRENCY. */
+  concurrency?: number;
+  /** Lease length; renewed every third of it while the run lasts (default 2 min). */
+  leaseMs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */
+export class ReconcileError extends AppError<'todoist_unconfigured' | 'since_invalid'> {}
+
+export function isReconcileError(value: unknown): value is ReconcileError {
+  return value instanceof ReconcileError;
+}
+
+export const RECONCILE_LEASE = 'reconcile';
+const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+function windowFor(
+  options: ReconcileOptions,
+  last: Awaited<ReturnType<typeof readLastRun>>,
+  now: number,
+): CompletedWindow {
+  if (options.since === undefined) return completedWindow(last, now);
+  const since = Date.parse(options.since);
+  if (!Number.isFinite(since) || since > now)
+    throw new ReconcileError(
+      'since_invalid',
+      `since must be an ISO-8601 time in the past, not ${options.since}`,
+    );
+  const start = Math.max(since, now - MAX_WINDOW_MS);
+  // An explicit window is a request to apply its completions, known tasks or not.
+  return {
+    ...completedWindow(undefined, now),
+    since: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    firstRun: false,
+    clamped: start > since,
+  };
+}
+
+/**
+ * Brings Notion in line with Todoist: lists active tasks, projects and recent completions and
+ * applies each through the event machinery (ensure-once, newest wins), so a run with no drift
+ * makes no Notion write and a run racing live events neither duplicates nor regresses. One run at
+ * a time (a lease in the store); a dry run takes no lease and writes nothing.
+ */
+export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const api = ctx.todoist;
+  if (!api)
+    throw new ReconcileError('todoist_unconfigured', 'reconcile needs TODOIST_API_TOKEN to read Todoist');
+  const dryRun = options.dryRun === true;
+  const started = ctx.now();
+  const statsBefore = ctx.notion.stats();
+  const counts = emptyCounts();
+  const base = (status: ReconcileStatus): ReconcileReport => ({
+    mode: dryRun ? 'dry-run' : 'apply',
+    status,
+    tasks: 0,
+    completed: 0,
+    projects: 0,
+    window: null,
+    ...counts,
+    notion: notionDelta(statsBefore, ctx.notion.stats()),
+    durationMs: ctx.now() - started,
+    failures: [],
+  });
+
+  const leaseMs = options.leaseMs ?? 120_000;
+  const lease = dryRun
+    ? undefined
+    : await acquireLease({ store: ctx.store, name: RECONCILE_LEASE, owner, ttlMs: leaseMs, now: ctx.now });
+  if (!dryRun && !lease) {
+    const holder = await leaseHolder(ctx.store, RECONCILE_LEASE, ctx.now);
+    ctx.logger.info('another reconcile is running; this one does nothing', { holder: holder?.owner });
+    return {
+      ...base('busy'),
+      ...(holder ? { holder: { owner: holder.owner, leaseUntil: holder.leaseUntil } } : {}),
+    };
+  }
+  try {
+    const window = windowFor(options, await readLastRun(ctx.store), started);
+    if (window.clamped)
+      ctx.logger.warn(
+        'the last reconcile is older than Todoist lets us look back; older completions are not seen',
+        {
+          since: window.since,
+        },
+      );
+    const snapshot = await readSnapshot(api, window);
+    const input: RunInput = {
+      snapshot,
+      window,
+      concurrency: options.concurrency ?? 2 * ctx.config.notion.concurrency,
+      lease,
+      onProgress: options.onProgress,
+    };
+    const listed = {
+      tasks: snapshot.tasks.length,
+      completed: snapshot.completed.length,
+      projects: snapshot.projects.length,
+      window,
+    };
+    if (dryRun) {
+      const plan = await planRun(ctx, input, counts);
+      return {
+        ...base(plan.failures.length > 0 ? 'partial' : 'done'),
+        ...listed,
+        failures: plan.failures,
+        changes: plan.changes,
+        wouldEnsure: plan.wouldEnsure,
+        mappingDrift: plan.mappingDrift,
+      };
+    }
+    const limit =
+      options.allowCreates === true ? Number.POSITIVE_INFINITY : options.allowCreates || undefined;
+    const runCtx = limit && ctx.brake ? { ...ctx, brake: ctx.brake.withLimit(limit) } : ctx;
+    const run = await applyRun(runCtx, input, counts);
+    const status: ReconcileStatus = run.interrupted
+      ? 'interrupted'
+      : run.braked
+        ? 'braked'
+        : run.failures.length > 0
+          ? 'partial'
+          : 'done';
+    // Only a complete run moves the window: a completion that failed must be seen again.
+    if (status === 'done')
+      await writeLastRun(ctx.store, { completedUntil: window.until, finishedAt: ctx.now() });
+    const report = { ...base(status), ...listed, failures: run.failures };
+    const { failures: _omit, ...summary } = report;
+    ctx.logger.info('reconcile finished', { ...summary, failed: run.failures.length });
+    if (run.braked)
+      ctx.logger.warn(
+        'reconcile deferred page creates under the runaway brake; run again, or confirm a backfill with --allow-creates',
+        {
+          deferred: counts.deferred,
+        },
+      );
+    return report;
+  } finally {
+    await lease?.release();
+  }
+}

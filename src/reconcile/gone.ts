@@ -1,0 +1,80 @@
+import pLimit from 'p-limit';
+import type { StateStore } from '../state/store.js';
+import { ENTITIES, type EntityDoc } from '../sync/entity-state.js';
+import { isTodoistApiError, type TodoistApi } from '../todoist/api.js';
+import type { TodoistTask } from '../todoist/schemas.js';
+import type { TodoistSnapshot } from './snapshot.js';
+import { MAX_WINDOW_MS } from './window.js';
+
+/*
+ * A page is trashed only for a task confirmed gone, never for absence alone: the task is known
+ * here, missing from the active list, `GET /tasks/{id}` answers 404 (not merely "not listed yet"),
+ * and it was not completed within the three months Todoist lets us see (a completion found there
+ * is applied as one instead). A task shown as done is never a candidate: completed tasks answer
+ * 404 forever.
+ */
+
+/** A completion stamped by Todoist's clock a little ahead of ours must still count. */
+const SKEW_MS = 10 * 60_000;
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function shownDone(doc: EntityDoc): boolean {
+  if (!doc.desired) return false;
+  try {
+    const properties = JSON.parse(doc.desired) as { Done?: { checkbox?: unknown } };
+    return properties.Done?.checkbox === true;
+  } catch {
+    return true; // unreadable state: do not risk a trash
+  }
+}
+
+/** Every stored todo state by task id: one listing per run serves the fast path and the candidates. */
+export async function storedTodos(store: StateStore): Promise<Map<string, EntityDoc>> {
+  const docs = await store.list<EntityDoc>(ENTITIES);
+  return new Map(docs.filter(({ data }) => data.kind === 'todo').map(({ data }) => [data.key, data]));
+}
+
+/** Tasks the store shows live, absent from this snapshot (active and completed): ids to confirm. */
+export function goneCandidates(todos: ReadonlyMap<string, EntityDoc>, snapshot: TodoistSnapshot): string[] {
+  const present = new Set([...snapshot.tasks, ...snapshot.completed].map((t) => t.id));
+  return [...todos.values()]
+    .filter((doc) => !doc.deleted && !present.has(doc.key) && !shownDone(doc))
+    .map((doc) => doc.key);
+}
+
+/** What Todoist says about the candidates: gone for good, or completed before this run's window. */
+export interface GoneCheck {
+  gone: string[];
+  /** Completions older than the window, found while confirming: applied as completions, not trashed. */
+  completed: TodoistTask[];
+}
+
+/** The candidates Todoist confirms gone: 404 by id and not completed in the last ~3 months. */
+export async function confirmGone(
+  api: TodoistApi,
+  candidates: readonly string[],
+  nowMs: number,
+): Promise<GoneCheck> {
+  if (candidates.length === 0) return { gone: [], completed: [] };
+  const limit = pLimit(4);
+  const missing = (
+    await Promise.all(candidates.map((id) => limit(async () => ((await api.getTask(id)) ? undefined : id))))
+  ).filter((id): id is string => id !== undefined);
+  if (missing.length === 0) return { gone: [], completed: [] };
+  // Rare, so paid only here: every completion Todoist still answers for, to a little past our clock.
+  const wanted = new Set(missing);
+  const completed = new Map<string, TodoistTask>();
+  const collect = async (until: number) => {
+    for await (const task of api.getCompletedTasks({ since: iso(nowMs - MAX_WINDOW_MS), until: iso(until) }))
+      if (wanted.has(task.id)) completed.set(task.id, task);
+  };
+  try {
+    await collect(nowMs + SKEW_MS);
+  } catch (error) {
+    // Should Todoist refuse an `until` ahead of its clock, ask again up to ours.
+    if (!isTodoistApiError(error, 'bad_request')) throw error;
+    await collect(nowMs);
+  }
+  return { gone: missing.filter((id) => !completed.has(id)), completed: [...completed.values()] };
+}

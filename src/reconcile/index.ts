@@ -1,0 +1,12 @@
+/** Reconcile: one engine (apply or dry run) behind the CLI and the scheduled CloudEvent function. */
+export { isReconcileError, ReconcileError, type ReconcileOptions, reconcile } from './engine.js';
+export { acquireLease, isLeaseLostError, type Lease, LeaseLostError } from './lease.js';
+export type { PlannedAction, PlannedChange } from './plan.js';
+export {
+  type ReconcileCounts,
+  type ReconcileFailure,
+  type ReconcileReport,
+  type ReconcileStatus,
+  reportText,
+} from './report.js';
+export { handleReconcileTick, ReconcileRetryError } from './scheduled.js';

@@ -1,0 +1,134 @@
+import { AppError } from '../errors.js';
+import { isStateError, type StateStore, type Stored } from '../state/store.js';
+
+/*
+ * One reconcile at a time, across instances: a lease document in the store.
+ *   acquire: create-if-absent; or, when the holder's lease ran out (it crashed), an update guarded
+ *            by the version read, so only one taker wins.
+ *   renew:   a fenced update every ttl/3 while the run lasts; losing the lease stops the run.
+ *   release: a fenced remove, so a run that was overtaken cannot free its successor's lease.
+ * Reconciling twice at once would be safe (ensure-once and newest-wins hold) but wasteful.
+ */
+
+export const LEASES = 'leases';
+
+export interface LeaseDoc {
+  name: string;
+  owner: string;
+  leaseUntil: number;
+  acquiredAt: number;
+}
+
+/** The run lost its lease (another instance took it over): stop, and let that one finish. */
+export class LeaseLostError extends AppError<'reconcile_lease_lost'> {
+  constructor(name: string) {
+    super('reconcile_lease_lost', `the ${name} lease was taken over by another instance`, {
+      transient: true,
+    });
+  }
+}
+
+export function isLeaseLostError(value: unknown): value is LeaseLostError {
+  return value instanceof LeaseLostError;
+}
+
+export interface Lease {
+  readonly owner: string;
+  /** Extends the lease; throws LeaseLostError when it is no longer ours. */
+  renew(): Promise<void>;
+  /** True once a renewal found the lease gone or taken. */
+  lost(): boolean;
+  /** Stops renewing and frees the lease if it is still ours. */
+  release(): Promise<void>;
+}
+
+export interface LeaseOptions {
+  store: StateStore;
+  name: string;
+  owner: string;
+  ttlMs: number;
+  now?: () => number;
+  /** Renew in the background every ttl/3 (default true). */
+  heartbeat?: boolean;
+}
+
+/** Who holds a lease now, for the "busy" message; undefined when free or expired. */
+export async function leaseHolder(
+  store: StateStore,
+  name: string,
+  now: () => number = Date.now,
+): Promise<LeaseDoc | undefined> {
+  const snap = await store.get<LeaseDoc>(LEASES, name);
+  return snap && snap.data.leaseUntil > now() ? snap.data : undefined;
+}
+
+/** Takes the lease, or returns undefined when another live holder has it. */
+export async function acquireLease(options: LeaseOptions): Promise<Lease | undefined> {
+  const { store, name, owner, ttlMs } = options;
+  const now = options.now ?? Date.now;
+  const doc = (): LeaseDoc => ({ name, owner, leaseUntil: now() + ttlMs, acquiredAt: now() });
+  let held: Stored<LeaseDoc> | undefined;
+  const existing = await store.get<LeaseDoc>(LEASES, name);
+  try {
+    if (!existing) held = await store.create(LEASES, name, doc());
+    else if (existing.data.leaseUntil <= now() || existing.data.owner === owner)
+      held = await store.update(LEASES, name, doc(), existing.version);
+  } catch (error) {
+    const raced =
+      isStateError(error, 'already_exists') ||
+      isStateError(error, 'precondition_failed') ||
+      isStateError(error, 'not_found');
+    if (!raced) throw error;
+  }
+  if (!held) return undefined;
+
+  let current: Stored<LeaseDoc> = held;
+  let isLost = false;
+  let timer: NodeJS.Timeout | undefined;
+  let beat: Promise<void> | undefined;
+  const renew = async () => {
+    if (isLost) throw new LeaseLostError(name);
+    try {
+      current = await store.update(
+        LEASES,
+        name,
+        { ...current.data, leaseUntil: now() + ttlMs },
+        current.version,
+      );
+    } catch (error) {
+      if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) {
+        isLost = true;
+        throw new LeaseLostError(name);
+      }
+      throw error;
+    }
+  };
+  if (options.heartbeat ?? true) {
+    timer = setInterval(
+      () => {
+        // A failed renewal is seen by the run through lost(); an unavailable store is retried next beat.
+        beat ??= renew()
+          .catch(() => undefined)
+          .finally(() => {
+            beat = undefined;
+          });
+      },
+      Math.max(10, Math.floor(ttlMs / 3)),
+    );
+    timer.unref();
+  }
+  return {
+    owner,
+    renew,
+    lost: () => isLost,
+    async release() {
+      if (timer) clearInterval(timer);
+      // A renewal in flight would change the version the fenced remove checks.
+      await beat;
+      if (isLost) return;
+      await store.remove(LEASES, name, current.version).catch((error: unknown) => {
+        if (!isStateError(error, 'precondition_failed')) throw error;
+      });
+    },
+  };
+}

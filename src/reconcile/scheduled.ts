@@ -1,0 +1,44 @@
+import { AppError, isAppError, isTransient } from '../errors.js';
+import type { SyncContext } from '../sync/context.js';
+import { reconcile } from './engine.js';
+import type { ReconcileReport } from './report.js';
+
+/** A scheduled run that should be offered again soon (Pub/Sub redelivers the tick). */
+export class ReconcileRetryError extends AppError<'reconcile_incomplete'> {
+  constructor(message: string) {
+    super('reconcile_incomplete', message, { transient: true });
+  }
+}
+
+/**
+ * One Cloud Scheduler → Pub/Sub tick of `reconcileTodoist`. Returns normally to ack: done, another
+ * run holds the lease, or only permanent failures (logged; the next tick tries them again). Throws
+ * only when retrying soon may help: transient failures, creates held by the runaway brake, or
+ * Todoist/Notion/the store unavailable.
+ */
+export async function handleReconcileTick(ctx: SyncContext): Promise<ReconcileReport | undefined> {
+  let report: ReconcileReport;
+  try {
+    report = await reconcile(ctx);
+  } catch (error) {
+    if (isTransient(error) || !isAppError(error)) {
+      ctx.logger.warn('reconcile failed; Pub/Sub will redeliver the tick', { error });
+      throw error;
+    }
+    // A permanent failure (a bad token, a schema to fix) would fail again at once: ack, say so.
+    ctx.logger.error('reconcile failed; the tick is acknowledged and the next one tries again', { error });
+    return undefined;
+  }
+  if (report.status === 'braked')
+    throw new ReconcileRetryError(`${report.deferred} page creates deferred by the runaway brake`);
+  const transient = report.failures.filter((f) => f.transient);
+  if (transient.length > 0)
+    throw new ReconcileRetryError(
+      `${transient.length} entities failed transiently (first: ${transient[0]?.code})`,
+    );
+  if (report.failures.length > 0)
+    ctx.logger.error('reconcile could not apply some entities; they are retried at the next tick', {
+      failures: report.failures.slice(0, 20),
+    });
+  return report;
+}

@@ -1,0 +1,64 @@
+import { isStateError, type StateStore } from '../state/store.js';
+
+/** Where reconcile keeps its own bookkeeping (the lease lives in `leases`). */
+export const RECONCILE_COLLECTION = 'reconcile';
+const LAST_RUN = 'last-run';
+
+/** Todoist answers at most three months of completed tasks per request; keep a margin. */
+export const MAX_WINDOW_MS = 89 * 86_400_000;
+/** Overlap with the previous window, against clock skew between instances and Todoist. */
+const OVERLAP_MS = 5 * 60_000;
+
+export interface LastRunDoc {
+  /** End of the completed-tasks window the last complete run applied (ISO-8601). */
+  completedUntil: string;
+  finishedAt: number;
+}
+
+export interface CompletedWindow {
+  since: string;
+  until: string;
+  /** No earlier complete run: completed tasks only update pages already known. */
+  firstRun: boolean;
+  /** The gap since the last run exceeded what Todoist answers; older completions are not seen. */
+  clamped: boolean;
+}
+
+/** ISO-8601 without milliseconds, as the Todoist API takes `since`/`until`. */
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The window of completed tasks this run reads: since the last complete run, at most ~3 months. */
+export function completedWindow(last: LastRunDoc | undefined, nowMs: number): CompletedWindow {
+  const floor = nowMs - MAX_WINDOW_MS;
+  const previous = last ? Date.parse(last.completedUntil) - OVERLAP_MS : Number.NaN;
+  const start = Number.isFinite(previous) ? Math.max(previous, floor) : floor;
+  return {
+    since: iso(start),
+    until: iso(nowMs),
+    firstRun: last === undefined,
+    clamped: Number.isFinite(previous) && previous < floor,
+  };
+}
+
+export async function readLastRun(store: StateStore): Promise<LastRunDoc | undefined> {
+  return (await store.get<LastRunDoc>(RECONCILE_COLLECTION, LAST_RUN))?.data;
+}
+
+/** Records a complete run; the next one reads completed tasks from its `until` on. */
+export async function writeLastRun(store: StateStore, doc: LastRunDoc): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const snap = await store.get<LastRunDoc>(RECONCILE_COLLECTION, LAST_RUN);
+    // Never move the window back (a slow run finishing after a newer one).
+    if (snap && snap.data.completedUntil >= doc.completedUntil) return;
+    try {
+      if (snap) await store.update(RECONCILE_COLLECTION, LAST_RUN, doc, snap.version);
+      else await store.create(RECONCILE_COLLECTION, LAST_RUN, doc);
+      return;
+    } catch (error) {
+      const raced = isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed');
+      if (!raced) throw error;
+    }
+  }
+}
