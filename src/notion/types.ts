@@ -29,6 +29,7 @@ export type Filter =
   | { property: string; title: { equals: string } }
   | { property: string; rich_text: { equals: string } | { is_empty: true } }
   | { property: string; relation: { contains: string } | { is_empty: true } }
+  | { property: string; select: { equals: string } }
   | { and: Filter[] }
   | { or: Filter[] };
 
@@ -52,6 +53,30 @@ export interface RequestOptions {
   priority?: Priority;
 }
 
+/** A block of page content as Notion returns it (loosely typed: `type` names the key holding its content). */
+export interface NotionBlock {
+  id: string;
+  type: string;
+  in_trash: boolean;
+  /** The rich text of text blocks (paragraph, heading, ...); empty for others. */
+  richText: Array<{ plain_text?: string; text?: { content: string; link?: { url: string } | null } | undefined; href?: string | null }>;
+}
+
+/** A block to write: `{ type: 'paragraph', paragraph: { rich_text: [...] } }`. */
+export type BlockInput = { type: string } & Record<string, unknown>;
+
+/** Page content: the block calls the comment mirror makes (append, list, update, trash). */
+export interface NotionBlocks {
+  /** Appends blocks at the end; never retried on an unclear failure (the answer may be lost: `outcome_unknown`). */
+  append(parentId: string, children: BlockInput[], request?: RequestOptions): Promise<NotionBlock[]>;
+  /** The live children of a page or block, every page of them. */
+  children(parentId: string, request?: RequestOptions): AsyncIterable<NotionBlock>;
+  /** Replaces the content of a block (same type). */
+  update(blockId: string, block: BlockInput, request?: RequestOptions): Promise<NotionBlock>;
+  /** Moves a block to the trash. */
+  remove(blockId: string, request?: RequestOptions): Promise<void>;
+}
+
 /** Every Notion call the product makes, all through one limiter and one retry policy. */
 export interface NotionApi {
   query(databaseId: string, options?: QueryOptions, request?: RequestOptions): Promise<QueryPage>;
@@ -72,4 +97,6 @@ export interface NotionApi {
   schema(databaseId: string, request?: RequestOptions): Promise<DatabaseSchema>;
   /** Requests sent so far, by route (`POST /v1/pages`, ...), for benchmarks and logs. */
   stats(): { total: number; byRoute: Record<string, number> };
+  /** Page content; absent on clients that cannot edit blocks (see `blocksOf` in `blocks.ts`). */
+  blocks?: NotionBlocks;
 }

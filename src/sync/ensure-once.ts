@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { isOutcomeUnknown } from '../notion/errors.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
-import { docId, type EntityKind } from './keys.js';
+import { docId, type EntityKind, type StateKind } from './keys.js';
 import { createSingleFlight, LruMap } from './single-flight.js';
 
 /*
@@ -31,7 +31,7 @@ import { createSingleFlight, LruMap } from './single-flight.js';
  */
 
 export interface ClaimDoc {
-  kind: EntityKind;
+  kind: StateKind;
   /** The key, shortened, for people reading the store; the id is its hash. */
   key: string;
   state: 'pending' | 'ready';
@@ -99,9 +99,10 @@ export function isEnsureError(value: unknown, code?: EnsureErrorCode): value is 
   return value instanceof EnsureError && (code === undefined || value.code === code);
 }
 
-export interface EnsureOnce {
+/** Claims of page kinds by default; comments instantiate it with `'comment'` (a block id per comment). */
+export interface EnsureOnce<K extends StateKind = EntityKind> {
   ensure(
-    kind: EntityKind,
+    kind: K,
     key: string,
     ops: EnsureOps & { create(): Promise<string> },
   ): Promise<EnsureResult>;
@@ -109,13 +110,13 @@ export interface EnsureOnce {
    * The live page for a key if one exists: cached, being created by another owner (waited for),
    * or found in Notion (adopted). Never creates.
    */
-  find(kind: EntityKind, key: string, lookup: () => Promise<string | undefined>): Promise<string | undefined>;
+  find(kind: K, key: string, lookup: () => Promise<string | undefined>): Promise<string | undefined>;
   /** The page id already known for a key (memo, then store), without claiming anything. */
-  peek(kind: EntityKind, key: string): Promise<string | undefined>;
+  peek(kind: K, key: string): Promise<string | undefined>;
   /** Forgets a page found trashed or gone, so the next ensure finds or creates a live one. */
-  invalidate(kind: EntityKind, key: string, pageId: string): Promise<void>;
+  invalidate(kind: K, key: string, pageId: string): Promise<void>;
   /** Points a key at a page (cleanup's canonical choice). */
-  point(kind: EntityKind, key: string, pageId: string): Promise<void>;
+  point(kind: K, key: string, pageId: string): Promise<void>;
 }
 
 export const CLAIMS = 'claims';
@@ -123,7 +124,7 @@ export const CLAIMS = 'claims';
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates the exactly-once primitive over a state store. */
-export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
+export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureOnceDeps): EnsureOnce<K> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const maxWaitMs = deps.maxWaitMs ?? Math.max(60_000, 2 * deps.leaseMs + deps.indexLagMs);
@@ -132,9 +133,9 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
   const flight = createSingleFlight<SharedResult | undefined>();
   const { store, logger } = deps;
 
-  const memoKey = (kind: EntityKind, key: string) => `${kind}\u0000${key}`;
+  const memoKey = (kind: StateKind, key: string) => `${kind}\u0000${key}`;
 
-  async function ensure(kind: EntityKind, key: string, ops: EnsureOps): Promise<EnsureResult> {
+  async function ensure(kind: StateKind, key: string, ops: EnsureOps): Promise<EnsureResult> {
     const known = memo.get(memoKey(kind, key));
     if (known) return { pageId: known, created: false };
     const result = await flight(memoKey(kind, key), () => ensureShared(kind, key, ops));
@@ -144,7 +145,7 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
   }
 
   async function ensureShared(
-    kind: EntityKind,
+    kind: StateKind,
     key: string,
     ops: EnsureOps,
   ): Promise<SharedResult | undefined> {
@@ -186,7 +187,7 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
 
   /** Wins the claim (fresh or stale) or returns undefined when someone else holds it. */
   async function tryClaim(
-    kind: EntityKind,
+    kind: StateKind,
     key: string,
     id: string,
     snap: Stored<ClaimDoc> | undefined,
@@ -239,7 +240,7 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
 
   /** As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise. */
   async function own(
-    kind: EntityKind,
+    kind: StateKind,
     id: string,
     ops: EnsureOps,
     owned: Stored<ClaimDoc>,
@@ -333,7 +334,7 @@ export function createEnsureOnce(deps: EnsureOnceDeps): EnsureOnce {
     return claim.data.leaseUntil >= want ? claim : write(id, claim, { leaseUntil: want });
   }
 
-  async function discard(ops: EnsureOps, kind: EntityKind, pageId: string, canonical: string): Promise<void> {
+  async function discard(ops: EnsureOps, kind: StateKind, pageId: string, canonical: string): Promise<void> {
     logger.warn('a page created while the claim was lost is discarded', { kind, pageId, canonical });
     await ops.discard?.(pageId);
   }

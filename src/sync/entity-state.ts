@@ -1,5 +1,5 @@
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
-import { docId, type EntityKind } from './keys.js';
+import { docId, type StateKind } from './keys.js';
 import { decide } from './ordering.js';
 
 /**
@@ -7,7 +7,7 @@ import { decide } from './ordering.js';
  * here first (newest wins, guarded by the document version); appliers then make Notion match.
  */
 export interface EntityDoc {
-  kind: EntityKind;
+  kind: StateKind;
   key: string;
   /** Ordering key of the newest accepted event or snapshot. */
   version: string;
@@ -39,7 +39,7 @@ export interface Incoming {
 /** Commits an incoming state if it is the newest; reports `stale` (older) or `duplicate` (same) otherwise. */
 export async function commitDesired(
   store: StateStore,
-  kind: EntityKind,
+  kind: StateKind,
   key: string,
   incoming: Incoming,
   now: () => number = Date.now,
@@ -85,7 +85,7 @@ export async function commitDesired(
 /** Records that Notion now shows `stored`'s desired state; false when a newer state was committed meanwhile. */
 export async function markApplied(
   store: StateStore,
-  kind: EntityKind,
+  kind: StateKind,
   key: string,
   stored: Stored<EntityDoc>,
 ): Promise<boolean> {
@@ -106,7 +106,7 @@ export async function markApplied(
 
 export async function readEntity(
   store: StateStore,
-  kind: EntityKind,
+  kind: StateKind,
   key: string,
 ): Promise<Stored<EntityDoc> | undefined> {
   return store.get<EntityDoc>(ENTITIES, docId(kind, key));

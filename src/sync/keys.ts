@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 /** The entity kinds that get exactly one Notion page each. */
 export type EntityKind = 'area' | 'project' | 'todo';
 
+/** Everything with newest-wins state or an ensure-once claim: the page kinds, and comment blocks. */
+export type StateKind = EntityKind | 'comment';
+
 /**
  * The identity of an Area name: NFKC, trimmed, inner whitespace collapsed, case-folded.
  * "Home", " home ", "HOME" and "Ｈｏｍｅ" are one Area.

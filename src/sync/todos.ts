@@ -10,6 +10,8 @@ import { findOldest } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
+import { sectionName } from './sections.js';
+import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
 import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
@@ -47,7 +49,7 @@ export async function todoProperties(
   fields: TodoFields,
 ): Promise<Record<string, PropertyInput>> {
   const available = await ctx.properties('todos');
-  const [areaPageIds, projectPageId, assigneePageId] = await Promise.all([
+  const [areaPageIds, projectPageId, assigneePageId, parentPageId, section] = await Promise.all([
     available.has('Area') ? ensureAreas(ctx, fields.areaNames) : Promise.resolve([]),
     available.has('Project') && fields.projectId
       ? ensureProjectForTask(ctx, fields.projectId)
@@ -55,8 +57,19 @@ export async function todoProperties(
     available.has('Assignee') && fields.responsibleUid
       ? resolveAssignee(ctx, fields.responsibleUid, fields.projectId)
       : Promise.resolve(undefined),
+    // A parent not synced yet is never created from here: the child waits for it (subtasks.ts).
+    available.has('Parent') && fields.parentId
+      ? resolveParent(ctx, fields.parentId)
+      : Promise.resolve(undefined),
+    available.has('Section') && fields.sectionId
+      ? sectionName(ctx, fields.sectionId)
+      : Promise.resolve(undefined),
   ]);
-  return todoToProperties(fields, { areaPageIds, projectPageId, assigneePageId }, available);
+  return todoToProperties(
+    fields,
+    { areaPageIds, projectPageId, assigneePageId, parentPageId, sectionName: section },
+    available,
+  );
 }
 
 /** Applies one task event or snapshot: newest state wins, one page per task. */
@@ -91,7 +104,13 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       ctx.now,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
-    return applyEntity(ctx, target, outcome.stored);
+    const applied = await applyEntity(ctx, target, outcome.stored);
+    if (!properties) return applied;
+    const targetOf = (id: string) => todoTarget(ctx, id);
+    if (fields.parentId && !properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
+      await awaitParent(ctx, targetOf, { taskId: task.id, parentId: fields.parentId, version });
+    await adoptChildren(ctx, targetOf, task.id);
+    return applied;
   });
 }
 

@@ -49,7 +49,7 @@ const envelopeSchema = z.looseObject({
     .nullish()
     .transform((v) => (v === null || v === undefined ? null : String(v))),
   event_data_extra: z
-    .looseObject({ update_intent: z.string().nullish(), old_item: z.unknown() })
+    .looseObject({ update_intent: z.string().nullish(), old_item: z.unknown().optional() })
     .nullish()
     .transform((v) => v ?? null),
 });

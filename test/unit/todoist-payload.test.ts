@@ -187,3 +187,12 @@ describe('parseWebhookBody rejects what cannot be applied', () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe('event_data_extra is optional in every part', () => {
+  it('a recurring completion without old_item still parses, with its intent', () => {
+    const body = JSON.parse(fixtureBytes('item-updated.recurring-completed.json').toString('utf8'));
+    delete body.event_data_extra.old_item;
+    const event = parseWebhookBody(JSON.stringify(body));
+    expect(event).toMatchObject({ kind: 'task', updateIntent: 'item_completed' });
+  });
+});

@@ -1,0 +1,119 @@
+/** Page content blocks (append, list, update, trash) over any `request` choke point of the Notion client. */
+import { z } from 'zod';
+import { NotionError } from './errors.js';
+import type { HttpMethod, HttpRequestOptions } from './http.js';
+import type { BlockInput, NotionApi, NotionBlock, NotionBlocks, RequestOptions } from './types.js';
+
+/** The raw request function of `NotionClient` (limiter, retry policy and error translation included). */
+export type NotionRequest = (
+  method: HttpMethod,
+  path: string,
+  body?: unknown,
+  options?: HttpRequestOptions,
+) => Promise<unknown>;
+
+const richTextItem = z.looseObject({
+  plain_text: z.string().optional(),
+  href: z.string().nullish(),
+  text: z
+    .looseObject({ content: z.string(), link: z.looseObject({ url: z.string() }).nullish() })
+    .optional(),
+});
+
+const block = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  in_trash: z.boolean().optional(),
+  archived: z.boolean().optional(),
+});
+
+const list = z.looseObject({
+  results: z.array(z.unknown()),
+  has_more: z.boolean().optional(),
+  next_cursor: z.string().nullish(),
+});
+
+function parseBlock(value: unknown, route: string): NotionBlock {
+  const parsed = block.safeParse(value);
+  if (!parsed.success) throw new NotionError('unexpected_response', `${route}: not a block`);
+  const data = parsed.data;
+  const content = data[data.type];
+  const raw =
+    content && typeof content === 'object' ? (content as { rich_text?: unknown }).rich_text : undefined;
+  const items = z.array(richTextItem).safeParse(raw ?? []);
+  return {
+    id: data.id,
+    type: data.type,
+    in_trash: data.in_trash === true || data.archived === true,
+    richText: items.success ? items.data : [],
+  };
+}
+
+function parseList(value: unknown, route: string): z.infer<typeof list> {
+  const parsed = list.safeParse(value);
+  if (!parsed.success) throw new NotionError('unexpected_response', `${route}: not a list of blocks`);
+  return parsed.data;
+}
+
+/** Block operations over a Notion client's `request`. */
+export function createBlocks(request: NotionRequest): NotionBlocks {
+  const path = (id: string) => `/v1/blocks/${encodeURIComponent(id)}`;
+  const priority = (r?: RequestOptions) => r?.priority ?? 'normal';
+  return {
+    async append(parentId, children, req) {
+      const route = 'PATCH /v1/blocks/:id/children';
+      // Appending twice makes two blocks: an unclear failure must become outcome_unknown, never a retry.
+      const answer = await request(
+        'PATCH',
+        `${path(parentId)}/children`,
+        { children },
+        { idempotent: false, priority: priority(req) },
+      );
+      try {
+        return parseList(answer, route).results.map((b) => parseBlock(b, route));
+      } catch (cause) {
+        throw new NotionError('outcome_unknown', `${route} succeeded but its answer is unreadable`, { cause });
+      }
+    },
+    async *children(parentId, req) {
+      const route = 'GET /v1/blocks/:id/children';
+      let cursor: string | undefined;
+      for (;;) {
+        const query = new URLSearchParams({ page_size: '100' });
+        if (cursor) query.set('start_cursor', cursor);
+        const answer = await request('GET', `${path(parentId)}/children?${query}`, undefined, {
+          priority: priority(req),
+        });
+        const page = parseList(answer, route);
+        for (const b of page.results) yield parseBlock(b, route);
+        if (!page.has_more || !page.next_cursor) return;
+        cursor = page.next_cursor;
+      }
+    },
+    async update(blockId, content: BlockInput, req) {
+      const { type, ...rest } = content;
+      const answer = await request('PATCH', path(blockId), { [type]: rest[type] }, { priority: priority(req) });
+      return parseBlock(answer, 'PATCH /v1/blocks/:id');
+    },
+    async remove(blockId, req) {
+      await request('DELETE', path(blockId), undefined, { priority: priority(req) });
+    },
+  };
+}
+
+const cache = new WeakMap<object, NotionBlocks>();
+
+/**
+ * The block operations of a Notion client: its own `blocks` when it has them, else built over its
+ * `request` (the production `NotionClient`); undefined when it has neither (a read-only wrapper).
+ */
+export function blocksOf(notion: NotionApi): NotionBlocks | undefined {
+  if (notion.blocks) return notion.blocks;
+  const known = cache.get(notion);
+  if (known) return known;
+  const request: unknown = (notion as { request?: unknown }).request;
+  if (typeof request !== 'function') return undefined;
+  const made = createBlocks((...args) => (request as NotionRequest).apply(notion, args));
+  cache.set(notion, made);
+  return made;
+}

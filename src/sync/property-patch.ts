@@ -1,0 +1,58 @@
+import type { PropertyInput } from '../notion/types.js';
+import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { ENTITIES, type EntityDoc, readEntity } from './entity-state.js';
+import { docId } from './keys.js';
+import { contentHash } from './task-properties.js';
+
+export interface StoredPropertyOptions {
+  /** Change nothing if a task state other than this version was committed since the caller decided. */
+  onlyAtVersion?: string | undefined;
+  /**
+   * True: the page already shows the value (written by the caller), so a settled state stays
+   * settled. False: the caller applies the updated state itself (`applyEntity`).
+   */
+  written: boolean;
+}
+
+/**
+ * Sets one property in a task's stored desired state (a Parent linked late, a Section relabelled),
+ * so the stored hash keeps describing what Notion shows and a dry run sees no drift. An apply in
+ * flight fails its fenced `markApplied` on this write and applies the updated state, so the value
+ * is not written back to an old one. Returns the stored state, or undefined when the task is
+ * unknown, deleted, or moved past `onlyAtVersion`.
+ */
+export async function setStoredProperty(
+  store: StateStore,
+  taskId: string,
+  name: string,
+  value: PropertyInput,
+  options: StoredPropertyOptions,
+): Promise<Stored<EntityDoc> | undefined> {
+  for (let round = 0; round < 5; round++) {
+    const stored = await readEntity(store, 'todo', taskId);
+    if (!stored || stored.data.deleted || stored.data.desired === null) return undefined;
+    if (options.onlyAtVersion !== undefined && stored.data.version !== options.onlyAtVersion) return undefined;
+    let properties: Record<string, PropertyInput>;
+    try {
+      properties = JSON.parse(stored.data.desired) as Record<string, PropertyInput>;
+    } catch {
+      return undefined;
+    }
+    properties[name] = value;
+    const hash = contentHash(properties);
+    const settled = stored.data.appliedHash === stored.data.desiredHash;
+    const doc: EntityDoc = {
+      ...stored.data,
+      desired: JSON.stringify(properties),
+      desiredHash: hash,
+      appliedHash: options.written && settled ? hash : stored.data.appliedHash,
+    };
+    try {
+      return await store.update(ENTITIES, docId('todo', taskId), doc, stored.version);
+    } catch (error) {
+      if (isStateError(error, 'not_found')) return undefined;
+      if (!isStateError(error, 'precondition_failed')) throw error;
+    }
+  }
+  return undefined;
+}

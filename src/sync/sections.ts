@@ -1,0 +1,183 @@
+import { and, relationContains } from '../notion/filters.js';
+import { readText } from '../notion/properties.js';
+import type { Filter } from '../notion/types.js';
+import { isStateError, type Stored } from '../state/store.js';
+import type { SectionEvent } from '../todoist/payload.js';
+import type { TodoistSection } from '../todoist/schemas.js';
+import type { SyncContext } from './context.js';
+import { createKeyedMutex } from './keyed-mutex.js';
+import { docId } from './keys.js';
+import { eventVersion } from './ordering.js';
+import { setStoredProperty } from './property-patch.js';
+import { optionName } from './task-properties.js';
+
+/*
+ * Sections are not pages: a task shows its section's name in the `Section` select. Names come
+ * from `section:*` events (newest wins per section) or, for a section never seen, from the Todoist
+ * API when a token is set. A rename re-labels the Todo pages that show the old name in that
+ * section's project: the reconcile skips tasks whose own version did not move, so it would not.
+ */
+
+export const SECTIONS = 'sections';
+
+/** What the store knows of one section. */
+export interface SectionDoc {
+  sectionId: string;
+  name: string;
+  projectId: string | null;
+  /** Ordering key of the newest accepted event or snapshot (see ordering.ts). */
+  version: string;
+  /** Deleted or archived: its name stays, for tasks still pointing at it. */
+  gone: boolean;
+  updatedAt: number;
+}
+
+export type SectionOutcome = 'applied' | 'unchanged' | 'stale';
+
+const perSection = createKeyedMutex();
+/** Names read from the API, shared by concurrent tasks and kept a minute (a dry run cannot store them). */
+const fetched = new Map<string, { at: number; pending: Promise<TodoistSection | undefined> }>();
+const FETCH_TTL_MS = 60_000;
+
+const sectionDocId = (sectionId: string) => docId('section', sectionId);
+
+/** Commits a section state if it is the newest; returns the previous and the stored state. */
+async function commitSection(
+  ctx: SyncContext,
+  next: Omit<SectionDoc, 'updatedAt'>,
+): Promise<{ verdict: SectionOutcome; before: SectionDoc | undefined }> {
+  const id = sectionDocId(next.sectionId);
+  for (let round = 0; round < 20; round++) {
+    const current = await ctx.store.get<SectionDoc>(SECTIONS, id);
+    if (current && next.version < current.data.version) return { verdict: 'stale', before: current.data };
+    if (current && next.version === current.data.version) return { verdict: 'unchanged', before: current.data };
+    const doc: SectionDoc = { ...next, updatedAt: ctx.now() };
+    try {
+      if (current) await ctx.store.update(SECTIONS, id, doc, current.version);
+      else await ctx.store.create(SECTIONS, id, doc);
+      return { verdict: 'applied', before: current?.data };
+    } catch (error) {
+      const raced = isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed');
+      if (!raced) throw error;
+    }
+  }
+  throw new Error(`section ${next.sectionId}: too much contention committing its name`);
+}
+
+/** The name of a section: from the store, else from the Todoist API (cached); undefined when unknown. */
+export async function sectionName(ctx: SyncContext, sectionId: string): Promise<string | undefined> {
+  const stored: Stored<SectionDoc> | undefined = await ctx.store.get<SectionDoc>(
+    SECTIONS,
+    sectionDocId(sectionId),
+  );
+  if (stored?.data.name) return stored.data.name;
+  const api = ctx.todoist;
+  if (!api) return undefined;
+  let entry = fetched.get(sectionId);
+  if (!entry || ctx.now() - entry.at > FETCH_TTL_MS) {
+    const pending = api.getSection(sectionId).catch((error: unknown) => {
+      ctx.logger.warn('could not read the section name from Todoist; Section left as it is', {
+        sectionId,
+        error,
+      });
+      fetched.delete(sectionId);
+      return undefined;
+    });
+    entry = { at: ctx.now(), pending };
+    fetched.set(sectionId, entry);
+  }
+  const section = await entry.pending;
+  if (!section?.name) return undefined;
+  // A cache for the next task: a snapshot version, so any webhook of the same state wins. Best
+  // effort: a dry run's read-only store refuses it, and a lost race only means another writer won.
+  await commitSection(ctx, snapshotState(section)).catch(() => undefined);
+  return section.name;
+}
+
+function snapshotState(section: TodoistSection): Omit<SectionDoc, 'updatedAt'> {
+  return {
+    sectionId: section.id,
+    name: section.name,
+    projectId: section.project_id,
+    version: eventVersion({ eventName: 'section:snapshot', triggeredAt: null, section }),
+    gone: section.is_deleted || section.is_archived,
+  };
+}
+
+/** section:* events: keep the name current; a rename re-labels the pages that show the old one. */
+export async function syncSection(ctx: SyncContext, event: SectionEvent): Promise<SectionOutcome> {
+  const { section } = event;
+  return perSection(section.id, async () => {
+    const gone =
+      event.eventName === 'section:deleted' ||
+      event.eventName === 'section:archived' ||
+      section.is_deleted ||
+      section.is_archived;
+    const { verdict, before } = await commitSection(ctx, {
+      sectionId: section.id,
+      name: section.name || '',
+      projectId: section.project_id,
+      version: eventVersion(event),
+      gone,
+    });
+    if (verdict === 'stale') {
+      ctx.logger.info('stale event skipped: a newer state was already applied', {
+        stale: true,
+        sectionId: section.id,
+      });
+      return 'stale';
+    }
+    if (verdict === 'applied' && before?.name && section.name && before.name !== section.name) {
+      await relabel(ctx, section.id, before.name);
+    }
+    return verdict;
+  });
+}
+
+/**
+ * Moves Todo pages of this section's project from `oldName` to the section's current name. Reads
+ * the name again afterwards: a rename committed meanwhile (another instance) is followed too.
+ */
+async function relabel(ctx: SyncContext, sectionId: string, oldName: string): Promise<void> {
+  const available = await ctx.properties('todos');
+  if (!available.has('Section')) return;
+  let from = oldName;
+  for (let round = 0; round < 3; round++) {
+    const doc = (await ctx.store.get<SectionDoc>(SECTIONS, sectionDocId(sectionId)))?.data;
+    if (!doc?.name || optionName(doc.name) === optionName(from)) return;
+    const moved = await relabelPages(ctx, doc, from, available);
+    ctx.logger.info('section renamed: Todo pages relabelled', { sectionId, pages: moved });
+    from = doc.name;
+  }
+}
+
+async function relabelPages(
+  ctx: SyncContext,
+  doc: SectionDoc,
+  from: string,
+  available: ReadonlySet<string>,
+): Promise<number> {
+  const filters: Filter[] = [{ property: 'Section', select: { equals: optionName(from) } }];
+  // Names repeat across projects ("Next"): only pages of this section's project are relabelled.
+  const projectPage =
+    doc.projectId && available.has('Project') ? await ctx.ensure.peek('project', doc.projectId) : undefined;
+  if (projectPage) filters.push(relationContains('Project', projectPage));
+  const value = { select: { name: optionName(doc.name) } };
+  let moved = 0;
+  for await (const page of ctx.notion.queryAll(ctx.databaseId('todos'), {
+    filter: and(...filters),
+    pageSize: 100,
+  })) {
+    if (page.in_trash || page.archived) continue;
+    await ctx.notion.updatePage(page.id, { properties: { Section: value } });
+    const taskId = readText(page, 'Todoist ID');
+    if (taskId) await setStoredProperty(ctx.store, taskId, "Section", value, { written: true });
+    moved += 1;
+  }
+  return moved;
+}
+
+/** Forgets section names read from the API (tests). */
+export function resetSectionCache(): void {
+  fetched.clear();
+}

@@ -1,0 +1,123 @@
+import { textEquals } from '../notion/filters.js';
+import type { PropertyInput } from '../notion/types.js';
+import { isStateError } from '../state/store.js';
+import { applyEntity, type PageTarget } from './apply-entity.js';
+import type { SyncContext } from './context.js';
+import { docId } from './keys.js';
+import { findOldest } from './lookup.js';
+import { setStoredProperty } from './property-patch.js';
+
+/*
+ * Subtasks: a child's `Parent` relation points at its parent's Todo page. A child may arrive
+ * before its parent; it is never the child's job to create the parent's page (that page would lack
+ * the parent's own state), so the child is written without `Parent` (left out, not cleared) and
+ * waits in `pending_parents` under its parent's id. Whoever finishes the parent's page links the
+ * waiting children. The handshake cannot miss:
+ *
+ *   child: page written → waiting entry written → peek parent page: known? link now
+ *   parent: claim ready (page known)             → read waiting entries → link them
+ *
+ * If the child's peek misses, the parent's claim became ready after it, so the parent's read of
+ * the waiting entries comes after the entry was written. Both may link: linking is idempotent.
+ * A link goes through the child's stored state and `applyEntity`, so it never overwrites a newer
+ * state of the child (its version is checked, and the apply is fenced like any other).
+ */
+
+export const PENDING_PARENTS = 'pending_parents';
+
+/** Children waiting for one parent's page, each at the task version that found the parent missing. */
+export interface PendingParentDoc {
+  parentId: string;
+  children: Array<{ taskId: string; version: string }>;
+  updatedAt: number;
+}
+
+const pendingId = (parentId: string) => docId('pending_parent', parentId);
+
+/** The Parent relation value for a parent page. */
+export const parentValue = (pageId: string): PropertyInput => ({ relation: [{ id: pageId }] });
+
+/** The parent's Todo page if it exists (store, else a Notion look-up adopted); never creates it. */
+export async function resolveParent(ctx: SyncContext, parentId: string): Promise<string | undefined> {
+  const known = await ctx.ensure.peek('todo', parentId);
+  if (known) return known;
+  return ctx.ensure.find('todo', parentId, () =>
+    findOldest(ctx, 'todos', textEquals('Todoist ID', parentId)),
+  );
+}
+
+/** Rewrites the waiting list of a parent (guarded); `change` returns the new list. */
+async function editPending(
+  ctx: SyncContext,
+  parentId: string,
+  change: (children: PendingParentDoc['children']) => PendingParentDoc['children'],
+): Promise<void> {
+  const id = pendingId(parentId);
+  for (let round = 0; round < 20; round++) {
+    const current = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, id);
+    const children = change(current?.data.children ?? []);
+    try {
+      if (!current) {
+        if (children.length === 0) return;
+        await ctx.store.create(PENDING_PARENTS, id, { parentId, children, updatedAt: ctx.now() });
+      } else if (children.length === 0) {
+        await ctx.store.remove(PENDING_PARENTS, id, current.version);
+      } else {
+        await ctx.store.update(PENDING_PARENTS, id, { parentId, children, updatedAt: ctx.now() }, current.version);
+      }
+      return;
+    } catch (error) {
+      const raced =
+        isStateError(error, 'already_exists') ||
+        isStateError(error, 'precondition_failed') ||
+        isStateError(error, 'not_found');
+      if (!raced) throw error;
+    }
+  }
+  throw new Error(`pending children of ${parentId}: too much contention`);
+}
+
+/**
+ * After a child's page was written without its Parent: registers it as waiting, then links it at
+ * once if the parent's page appeared meanwhile.
+ */
+export async function awaitParent(
+  ctx: SyncContext,
+  target: (taskId: string) => PageTarget,
+  child: { taskId: string; parentId: string; version: string },
+): Promise<void> {
+  await editPending(ctx, child.parentId, (list) => [
+    ...list.filter((c) => c.taskId !== child.taskId),
+    { taskId: child.taskId, version: child.version },
+  ]);
+  if (await ctx.ensure.peek('todo', child.parentId)) await adoptChildren(ctx, target, child.parentId);
+}
+
+/** After a task's page is known: gives the children waiting for it their Parent. Returns how many. */
+export async function adoptChildren(
+  ctx: SyncContext,
+  target: (taskId: string) => PageTarget,
+  parentId: string,
+): Promise<number> {
+  const waiting = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, pendingId(parentId));
+  if (!waiting) return 0;
+  const parentPage = await ctx.ensure.peek('todo', parentId);
+  if (!parentPage) return 0;
+  let linked = 0;
+  for (const entry of waiting.data.children) {
+    // Only the child state that found the parent missing is linked; a newer one decided for itself.
+    const stored = await setStoredProperty(ctx.store, entry.taskId, 'Parent', parentValue(parentPage), {
+      onlyAtVersion: entry.version,
+      written: false,
+    });
+    if (stored) {
+      await applyEntity(ctx, target(entry.taskId), stored);
+      linked += 1;
+    }
+    await editPending(ctx, parentId, (list) =>
+      list.filter((c) => !(c.taskId === entry.taskId && c.version === entry.version)),
+    );
+  }
+  if (linked > 0) ctx.logger.info('subtasks linked to their parent', { parentId, linked });
+  return linked;
+}
