@@ -15,9 +15,7 @@ export type NotionRequest = (
 const richTextItem = z.looseObject({
   plain_text: z.string().optional(),
   href: z.string().nullish(),
-  text: z
-    .looseObject({ content: z.string(), link: z.looseObject({ url: z.string() }).nullish() })
-    .optional(),
+  text: z.looseObject({ content: z.string(), link: z.looseObject({ url: z.string() }).nullish() }).optional(),
 });
 
 const block = z.looseObject({
@@ -72,7 +70,9 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
       try {
         return parseList(answer, route).results.map((b) => parseBlock(b, route));
       } catch (cause) {
-        throw new NotionError('outcome_unknown', `${route} succeeded but its answer is unreadable`, { cause });
+        throw new NotionError('outcome_unknown', `${route} succeeded but its answer is unreadable`, {
+          cause,
+        });
       }
     },
     async *children(parentId, req) {
@@ -92,7 +92,12 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
     },
     async update(blockId, content: BlockInput, req) {
       const { type, ...rest } = content;
-      const answer = await request('PATCH', path(blockId), { [type]: rest[type] }, { priority: priority(req) });
+      const answer = await request(
+        'PATCH',
+        path(blockId),
+        { [type]: rest[type] },
+        { priority: priority(req) },
+      );
       return parseBlock(answer, 'PATCH /v1/blocks/:id');
     },
     async remove(blockId, req) {

@@ -59,7 +59,11 @@ export interface NotionBlock {
   type: string;
   in_trash: boolean;
   /** The rich text of text blocks (paragraph, heading, ...); empty for others. */
-  richText: Array<{ plain_text?: string; text?: { content: string; link?: { url: string } | null } | undefined; href?: string | null }>;
+  richText: Array<{
+    plain_text?: string;
+    text?: { content: string; link?: { url: string } | null } | undefined;
+    href?: string | null;
+  }>;
 }
 
 /** A block to write: `{ type: 'paragraph', paragraph: { rich_text: [...] } }`. */

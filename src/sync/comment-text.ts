@@ -61,7 +61,10 @@ export function commentBlock(input: CommentInput): BlockInput {
   if (attached) {
     const name = (file.success && file.data.file_name) || 'attachment';
     const gap = input.content === '' ? '' : ' ';
-    items.push({ type: 'text', text: { content: `${gap}📎 ${name}`.slice(0, 2000), link: { url: fileUrl } } });
+    items.push({
+      type: 'text',
+      text: { content: `${gap}📎 ${name}`.slice(0, 2000), link: { url: fileUrl } },
+    });
   }
   return { type: 'paragraph', paragraph: { rich_text: items } };
 }

@@ -101,11 +101,7 @@ export function isEnsureError(value: unknown, code?: EnsureErrorCode): value is 
 
 /** Claims of page kinds by default; comments instantiate it with `'comment'` (a block id per comment). */
 export interface EnsureOnce<K extends StateKind = EntityKind> {
-  ensure(
-    kind: K,
-    key: string,
-    ops: EnsureOps & { create(): Promise<string> },
-  ): Promise<EnsureResult>;
+  ensure(kind: K, key: string, ops: EnsureOps & { create(): Promise<string> }): Promise<EnsureResult>;
   /**
    * The live page for a key if one exists: cached, being created by another owner (waited for),
    * or found in Notion (adopted). Never creates.

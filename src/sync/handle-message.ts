@@ -1,10 +1,12 @@
 import { AppError, errorMessage, isAppError, isTransient } from '../errors.js';
 import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
+import { syncComment } from './comments.js';
 import type { SyncContext } from './context.js';
 import { deliveryKey, type LedgerEntry } from './ledger.js';
 import { syncProject } from './projects.js';
 import type { InboundMessage } from './pubsub-message.js';
+import { syncSection } from './sections.js';
 import { syncTask } from './todos.js';
 
 export type MessageOutcome =
@@ -44,7 +46,7 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     });
     return 'poison';
   }
-  if (event.kind === 'ignored' || event.kind === 'note' || event.kind === 'section') {
+  if (event.kind === 'ignored') {
     log.info('event acknowledged, not applied', { eventName: event.eventName, ignored: true });
     return 'ignored';
   }
@@ -55,7 +57,7 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     return 'duplicate';
   }
   try {
-    const outcome = event.kind === 'task' ? await syncTask(ctx, event) : await syncProject(ctx, event);
+    const outcome = await apply(ctx, event);
     await ctx.ledger.finish(entry);
     log.info('event handled', { eventName: event.eventName, outcome });
     return outcome;
@@ -78,6 +80,20 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
       reason: errorMessage(error),
     });
     return 'failed';
+  }
+}
+
+/** Routes a parsed event to the sync of its entity kind. */
+function apply(ctx: SyncContext, event: Exclude<ParsedEvent, { kind: 'ignored' }>): Promise<MessageOutcome> {
+  switch (event.kind) {
+    case 'task':
+      return syncTask(ctx, event);
+    case 'project':
+      return syncProject(ctx, event);
+    case 'note':
+      return syncComment(ctx, event);
+    case 'section':
+      return syncSection(ctx, event);
   }
 }
 

@@ -31,7 +31,8 @@ export async function setStoredProperty(
   for (let round = 0; round < 5; round++) {
     const stored = await readEntity(store, 'todo', taskId);
     if (!stored || stored.data.deleted || stored.data.desired === null) return undefined;
-    if (options.onlyAtVersion !== undefined && stored.data.version !== options.onlyAtVersion) return undefined;
+    if (options.onlyAtVersion !== undefined && stored.data.version !== options.onlyAtVersion)
+      return undefined;
     let properties: Record<string, PropertyInput>;
     try {
       properties = JSON.parse(stored.data.desired) as Record<string, PropertyInput>;

@@ -1,6 +1,3 @@
-import { and, relationContains } from '../notion/filters.js';
-import { readText } from '../notion/properties.js';
-import type { Filter } from '../notion/types.js';
 import { isStateError, type Stored } from '../state/store.js';
 import type { SectionEvent } from '../todoist/payload.js';
 import type { TodoistSection } from '../todoist/schemas.js';
@@ -8,8 +5,7 @@ import type { SyncContext } from './context.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { docId } from './keys.js';
 import { eventVersion } from './ordering.js';
-import { setStoredProperty } from './property-patch.js';
-import { optionName } from './task-properties.js';
+import { relabel } from './section-relabel.js';
 
 /*
  * Sections are not pages: a task shows its section's name in the `Section` select. Names come
@@ -50,8 +46,10 @@ async function commitSection(
   for (let round = 0; round < 20; round++) {
     const current = await ctx.store.get<SectionDoc>(SECTIONS, id);
     if (current && next.version < current.data.version) return { verdict: 'stale', before: current.data };
-    if (current && next.version === current.data.version) return { verdict: 'unchanged', before: current.data };
-    const doc: SectionDoc = { ...next, updatedAt: ctx.now() };
+    if (current && next.version === current.data.version)
+      return { verdict: 'unchanged', before: current.data };
+    // A payload without a name (a deletion, say) keeps the known one for tasks still pointing here.
+    const doc: SectionDoc = { ...next, name: next.name || current?.data.name || '', updatedAt: ctx.now() };
     try {
       if (current) await ctx.store.update(SECTIONS, id, doc, current.version);
       else await ctx.store.create(SECTIONS, id, doc);
@@ -105,76 +103,41 @@ function snapshotState(section: TodoistSection): Omit<SectionDoc, 'updatedAt'> {
 }
 
 /** section:* events: keep the name current; a rename re-labels the pages that show the old one. */
-export async function syncSection(ctx: SyncContext, event: SectionEvent): Promise<SectionOutcome> {
+export function syncSection(ctx: SyncContext, event: SectionEvent): Promise<SectionOutcome> {
   const { section } = event;
-  return perSection(section.id, async () => {
-    const gone =
-      event.eventName === 'section:deleted' ||
-      event.eventName === 'section:archived' ||
-      section.is_deleted ||
-      section.is_archived;
-    const { verdict, before } = await commitSection(ctx, {
-      sectionId: section.id,
-      name: section.name || '',
-      projectId: section.project_id,
-      version: eventVersion(event),
-      gone,
-    });
-    if (verdict === 'stale') {
-      ctx.logger.info('stale event skipped: a newer state was already applied', {
-        stale: true,
-        sectionId: section.id,
-      });
-      return 'stale';
-    }
-    if (verdict === 'applied' && before?.name && section.name && before.name !== section.name) {
-      await relabel(ctx, section.id, before.name);
-    }
-    return verdict;
+  const gone = event.eventName === 'section:deleted' || event.eventName === 'section:archived';
+  return applySection(ctx, {
+    ...snapshotState(section),
+    version: eventVersion(event),
+    gone: gone || section.is_deleted || section.is_archived,
   });
 }
 
 /**
- * Moves Todo pages of this section's project from `oldName` to the section's current name. Reads
- * the name again afterwards: a rename committed meanwhile (another instance) is followed too.
+ * A section read from the Todoist API (a reconcile), applied like an event: it wins only over
+ * older states (its `updated_at`, else nothing), and a changed name relabels the pages.
  */
-async function relabel(ctx: SyncContext, sectionId: string, oldName: string): Promise<void> {
-  const available = await ctx.properties('todos');
-  if (!available.has('Section')) return;
-  let from = oldName;
-  for (let round = 0; round < 3; round++) {
-    const doc = (await ctx.store.get<SectionDoc>(SECTIONS, sectionDocId(sectionId)))?.data;
-    if (!doc?.name || optionName(doc.name) === optionName(from)) return;
-    const moved = await relabelPages(ctx, doc, from, available);
-    ctx.logger.info('section renamed: Todo pages relabelled', { sectionId, pages: moved });
-    from = doc.name;
-  }
+export function syncSectionSnapshot(ctx: SyncContext, section: TodoistSection): Promise<SectionOutcome> {
+  return applySection(ctx, snapshotState(section));
 }
 
-async function relabelPages(
-  ctx: SyncContext,
-  doc: SectionDoc,
-  from: string,
-  available: ReadonlySet<string>,
-): Promise<number> {
-  const filters: Filter[] = [{ property: 'Section', select: { equals: optionName(from) } }];
-  // Names repeat across projects ("Next"): only pages of this section's project are relabelled.
-  const projectPage =
-    doc.projectId && available.has('Project') ? await ctx.ensure.peek('project', doc.projectId) : undefined;
-  if (projectPage) filters.push(relationContains('Project', projectPage));
-  const value = { select: { name: optionName(doc.name) } };
-  let moved = 0;
-  for await (const page of ctx.notion.queryAll(ctx.databaseId('todos'), {
-    filter: and(...filters),
-    pageSize: 100,
-  })) {
-    if (page.in_trash || page.archived) continue;
-    await ctx.notion.updatePage(page.id, { properties: { Section: value } });
-    const taskId = readText(page, 'Todoist ID');
-    if (taskId) await setStoredProperty(ctx.store, taskId, "Section", value, { written: true });
-    moved += 1;
-  }
-  return moved;
+async function applySection(ctx: SyncContext, next: Omit<SectionDoc, 'updatedAt'>): Promise<SectionOutcome> {
+  return perSection(next.sectionId, async () => {
+    const { verdict, before } = await commitSection(ctx, next);
+    if (verdict === 'stale') {
+      ctx.logger.info('stale event skipped: a newer state was already applied', {
+        stale: true,
+        sectionId: next.sectionId,
+      });
+      return 'stale';
+    }
+    if (verdict === 'applied' && before?.name && next.name && before.name !== next.name) {
+      const current = async () =>
+        (await ctx.store.get<SectionDoc>(SECTIONS, sectionDocId(next.sectionId)))?.data;
+      await relabel(ctx, next.sectionId, before.name, current);
+    }
+    return verdict;
+  });
 }
 
 /** Forgets section names read from the API (tests). */

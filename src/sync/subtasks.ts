@@ -63,7 +63,12 @@ async function editPending(
       } else if (children.length === 0) {
         await ctx.store.remove(PENDING_PARENTS, id, current.version);
       } else {
-        await ctx.store.update(PENDING_PARENTS, id, { parentId, children, updatedAt: ctx.now() }, current.version);
+        await ctx.store.update(
+          PENDING_PARENTS,
+          id,
+          { parentId, children, updatedAt: ctx.now() },
+          current.version,
+        );
       }
       return;
     } catch (error) {

@@ -33,6 +33,8 @@ export function createFakeNotion(databases: Record<string, Record<string, string
     const value = page.properties[filter.property];
     if ('title' in filter) return text(value) === filter.title.equals;
     if ('rich_text' in filter && 'equals' in filter.rich_text) return text(value) === filter.rich_text.equals;
+    if ('select' in filter)
+      return (value as { select?: { name?: string } | null })?.select?.name === filter.select.equals;
     if ('relation' in filter && 'contains' in filter.relation) {
       return ((value as { relation?: Array<{ id: string }> })?.relation ?? []).some(
         (r) => r.id === (filter.relation as { contains: string }).contains,
