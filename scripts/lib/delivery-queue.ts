@@ -36,8 +36,8 @@ export interface DeliveryQueueOptions {
 export interface DeliveryQueue {
   /** Publishes a message and schedules its first delivery; resolves with the message id. */
   publish(data: Buffer, attributes: Record<string, string>): Promise<string>;
-  /** Schedules one more delivery of a message published before (a redelivery). */
-  redeliver(messageId: string): void;
+  /** Schedules one more delivery of a message published before (a redelivery), after `afterMs`. */
+  redeliver(messageId: string, afterMs?: number): void;
   /** Resolves once every scheduled delivery was acked or gave up. */
   idle(): Promise<void>;
   records(): DeliveryRecord[];
@@ -115,11 +115,13 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     }
   };
 
-  const schedule = (message: QueueMessage): void => {
+  const schedule = (message: QueueMessage, afterMs = 0): void => {
     const redelivery = delivered.has(message.messageId);
     delivered.add(message.messageId);
+    // Counted now, so idle() also waits for redeliveries that are still on their timer.
     pending += 1;
-    void deliver(message, redelivery);
+    if (afterMs > 0) setTimeout(() => void deliver(message, redelivery), afterMs);
+    else void deliver(message, redelivery);
   };
 
   return {
@@ -130,10 +132,10 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       schedule(message);
       return messageId;
     },
-    redeliver(messageId) {
+    redeliver(messageId, afterMs) {
       const message = messages.get(messageId);
       if (!message) throw new Error(`redeliver: no message ${messageId} was published`);
-      schedule(message);
+      schedule(message, afterMs);
     },
     idle() {
       if (pending === 0) return Promise.resolve();

@@ -1,0 +1,177 @@
+/** The benchmark's result object (the `--json` output and bench/results/latest.json) and its tables. */
+import type { ColdStart } from './bench-cold.js';
+import type { ArmMeasure, BenchSettings } from './bench-run.js';
+import { BENCH_SHAPE, REDELIVERY_SHARE } from './bench-workload.js';
+import { round } from './stats.js';
+
+/** The figures compared side by side. */
+export interface Figures {
+  reqPerEvent: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  peakRssMb: number;
+  duplicates: number;
+}
+
+export interface BenchResult extends Figures {
+  baseline: Figures & { duplicatesByKind: Record<string, number>; wrongStates: number };
+  duplicatesByKind: Record<string, number>;
+  wrongStates: number;
+  scale: number;
+  /**
+   * Events/s at Notion's real rate: what its requests/s allow at the measured requests per event,
+   * capped by what the run achieved (work that does not shrink with the scale, e.g. Firestore).
+   */
+  unscaled: { eventsPerSecond: number; baselineEventsPerSecond: number };
+  workload: {
+    events: number;
+    deliveries: number;
+    tasks: number;
+    areas: number;
+    redeliveryShare: number;
+    /** Events first delivered after a newer event of their task. */
+    outOfOrder: number;
+  };
+  setup: {
+    notionRps: number;
+    indexLagMs: number;
+    scaledRps: number;
+    scaledLagMs: number;
+    concurrency: number;
+  };
+  store: string;
+  coldStartMs: ColdStart | null;
+  details: { ours: ArmMeasure; baseline: ArmMeasure };
+  measuredAt: string;
+  node: string;
+}
+
+function figures(m: ArmMeasure): Figures {
+  return {
+    reqPerEvent: m.reqPerEvent,
+    eventsPerSecond: m.eventsPerSecond,
+    p50Ms: m.p50Ms,
+    p95Ms: m.p95Ms,
+    peakRssMb: m.peakRssMb,
+    duplicates: m.workspace.duplicates,
+  };
+}
+
+function atRealRate(m: ArmMeasure, notionRps: number): number {
+  return round(Math.min(notionRps / m.reqPerEvent, m.eventsPerSecond));
+}
+
+function byKind(m: ArmMeasure): Record<string, number> {
+  const w = m.workspace;
+  return { areas: w.duplicateAreas, projects: w.duplicateProjects, todos: w.duplicateTodos };
+}
+
+/** Assembles the result object. */
+export function benchResult(input: {
+  ours: ArmMeasure;
+  baseline: ArmMeasure;
+  settings: BenchSettings;
+  storeLabel: string;
+  cold: ColdStart | null;
+  outOfOrder: number;
+}): BenchResult {
+  const { ours, baseline, settings } = input;
+  return {
+    ...figures(ours),
+    duplicatesByKind: byKind(ours),
+    wrongStates: ours.wrongStates,
+    baseline: { ...figures(baseline), duplicatesByKind: byKind(baseline), wrongStates: baseline.wrongStates },
+    scale: settings.scale,
+    unscaled: {
+      eventsPerSecond: atRealRate(ours, settings.notionRps),
+      baselineEventsPerSecond: atRealRate(baseline, settings.notionRps),
+    },
+    workload: {
+      events: ours.events,
+      deliveries: ours.deliveries,
+      tasks: BENCH_SHAPE.tasks,
+      areas: BENCH_SHAPE.areas,
+      redeliveryShare: REDELIVERY_SHARE,
+      outOfOrder: input.outOfOrder,
+    },
+    setup: {
+      notionRps: settings.notionRps,
+      indexLagMs: settings.lagMs,
+      scaledRps: settings.notionRps * settings.scale,
+      scaledLagMs: Math.round(settings.lagMs / settings.scale),
+      concurrency: settings.concurrency,
+    },
+    store: input.storeLabel,
+    coldStartMs: input.cold,
+    details: { ours, baseline },
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+  };
+}
+
+const kinds = (k: Record<string, number>) =>
+  Object.entries(k)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+
+/** Rows of the comparison: label, ours, baseline. */
+export function rows(r: BenchResult): Array<[string, string, string]> {
+  const b = r.baseline;
+  const dup = (n: number, k: Record<string, number>) => (n === 0 ? '0' : `${n} (${kinds(k)})`);
+  const out: Array<[string, string, string]> = [
+    ['Notion requests per event', r.reqPerEvent.toFixed(2), b.reqPerEvent.toFixed(2)],
+    [
+      `events/s at ${r.setup.scaledRps} req/s (scale ${r.scale})`,
+      r.eventsPerSecond.toFixed(1),
+      b.eventsPerSecond.toFixed(1),
+    ],
+    [
+      `≙ events/s at Notion's ${r.setup.notionRps} req/s`,
+      r.unscaled.eventsPerSecond.toFixed(2),
+      r.unscaled.baselineEventsPerSecond.toFixed(2),
+    ],
+    [
+      'latency p50 / p95 (scaled ms)',
+      `${r.p50Ms.toFixed(0)} / ${r.p95Ms.toFixed(0)}`,
+      `${b.p50Ms.toFixed(0)} / ${b.p95Ms.toFixed(0)}`,
+    ],
+    ['peak RSS (MB)', r.peakRssMb.toFixed(0), b.peakRssMb.toFixed(0)],
+    ['duplicates', dup(r.duplicates, r.duplicatesByKind), dup(b.duplicates, b.duplicatesByKind)],
+    ['tasks not in their final state', String(r.wrongStates), String(b.wrongStates)],
+  ];
+  if (r.coldStartMs)
+    out.push([
+      'cold start to first event (ms)',
+      String(r.coldStartMs.oursMs),
+      `bare functions-framework: ${r.coldStartMs.bareMs}`,
+    ]);
+  return out;
+}
+
+/** One paragraph saying what was measured and how. */
+export function setupLine(r: BenchResult): string {
+  return (
+    `${r.workload.events} events over ${r.workload.tasks} tasks and ${r.workload.areas} Areas, ` +
+    `${r.workload.deliveries} deliveries (${Math.round(r.workload.redeliveryShare * 100)}% redelivered; ` +
+    `${r.workload.outOfOrder} events overtaken by a newer edit of their task), ` +
+    `${r.setup.concurrency} in flight; Notion sandbox at ${r.setup.notionRps} requests/s and ${r.setup.indexLagMs / 1000} s index lag, ` +
+    `time-scaled ×${r.scale} (${r.setup.scaledRps} requests/s, ${r.setup.scaledLagMs} ms); state store: ${r.store}.`
+  );
+}
+
+/** The plain-text table for the terminal. */
+export function textTable(r: BenchResult): string {
+  const all: Array<[string, string, string]> = [['', 'ours', 'naive baseline'], ...rows(r)];
+  const w0 = Math.max(...all.map((x) => x[0].length));
+  const w1 = Math.max(...all.map((x) => x[1].length));
+  return all.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padStart(w1)}   ${c}`).join('\n');
+}
+
+/** The Markdown table (bench/results/latest.md and the README). */
+export function markdownTable(r: BenchResult): string {
+  const lines = ['| | ours | naive baseline |', '|---|---|---|'];
+  for (const [a, b, c] of rows(r)) lines.push(`| ${a} | ${b} | ${c} |`);
+  return lines.join('\n');
+}
