@@ -129,7 +129,7 @@ functions.http('todoistWebhook', async (req, res) => {
     const config = configFor('webhook');
     webhook = createWebhookHandler({
       secret: config.todoist.clientSecret ?? '',
-      publish: createPublisher({ topic: config.pubsub.topic ?? '', projectId: config.state.projectId }),
+      publish: createPublisher({ topic: config.pubsub.topic ?? '', projectId: config.pubsub.projectId }),
       logger: loggerFor(config),
     });
   }

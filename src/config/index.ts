@@ -24,7 +24,7 @@ export interface Config {
     apiToken: string | undefined;
     baseUrl: string;
   };
-  pubsub: { topic: string | undefined; emulatorHost: string | undefined };
+  pubsub: { topic: string | undefined; emulatorHost: string | undefined; projectId: string | undefined };
   state: {
     store: 'firestore' | 'memory';
     projectId: string | undefined;
@@ -182,6 +182,8 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
           ? required(env, 'PUBSUB_TOPIC', 'the Pub/Sub topic id to publish webhooks to')
           : read(env, 'PUBSUB_TOPIC'),
       emulatorHost: read(env, 'PUBSUB_EMULATOR_HOST'),
+      // `gcloud beta emulators pubsub env-init` sets PUBSUB_PROJECT_ID rather than GOOGLE_CLOUD_PROJECT.
+      projectId: projectId ?? read(env, 'PUBSUB_PROJECT_ID'),
     },
     state: {
       store,
