@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { isTransient } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
-import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import { createBrake, isBrakeError } from '../../src/sync/brake.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
-import { createFakeNotion } from '../support/fake-notion.js';
+import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
 function clock(start = Date.parse('2026-03-01T00:00:00Z')) {
   let t = start;
@@ -67,32 +65,9 @@ describe('runaway brake (unit)', () => {
 });
 
 describe('runaway brake in the sync (a synthetic create storm)', () => {
-  const IDS = {
-    areas: '11111111111111111111111111111111',
-    projects: '22222222222222222222222222222222',
-    todos: '33333333333333333333333333333333',
-  };
-
   function setup() {
-    const types = (db: keyof typeof SCHEMA_SPEC) =>
-      Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-    const notion = createFakeNotion({
-      [IDS.areas]: types('areas'),
-      [IDS.projects]: types('projects'),
-      [IDS.todos]: types('todos'),
-    });
-    const config = loadConfig(
-      {
-        NOTION_TOKEN: 'token-for-tests',
-        NOTION_AREAS_DATABASE_ID: IDS.areas,
-        NOTION_PROJECTS_DATABASE_ID: IDS.projects,
-        NOTION_TODOS_DATABASE_ID: IDS.todos,
-        STATE_STORE: 'memory',
-        NOTION_INDEX_LAG_MS: '1',
-        CREATE_LIMIT_PER_MINUTE: '5',
-      },
-      'sync',
-    );
+    const notion = fakeWorkspace();
+    const config = unitConfig({ CREATE_LIMIT_PER_MINUTE: '5' });
     const time = clock();
     const log = captured();
     const ctx = createSyncContext(config, log.logger, {

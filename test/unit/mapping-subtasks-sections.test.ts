@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
@@ -12,13 +10,8 @@ import { resetSectionCache, syncSectionSnapshot } from '../../src/sync/sections.
 import { PENDING_PARENTS } from '../../src/sync/subtasks.js';
 import type { TodoistApi } from '../../src/todoist/api.js';
 import { sectionSchema } from '../../src/todoist/schemas.js';
-import { createFakeNotion } from '../support/fake-notion.js';
+import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
-const IDS = {
-  areas: '11111111111111111111111111111111',
-  projects: '22222222222222222222222222222222',
-  todos: '33333333333333333333333333333333',
-};
 const BASE = JSON.parse(
   readFileSync(new URL('../../../shared/fixtures/todoist/item-added.v1-shape.json', import.meta.url), 'utf8'),
 ) as { event_data: Record<string, unknown> } & Record<string, unknown>;
@@ -57,24 +50,8 @@ function sectionsApi(names: Record<string, string>) {
 }
 
 function setup(todoist?: TodoistApi) {
-  const types = (db: keyof typeof SCHEMA_SPEC) =>
-    Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-  const notion = createFakeNotion({
-    [IDS.areas]: types('areas'),
-    [IDS.projects]: types('projects'),
-    [IDS.todos]: types('todos'),
-  });
-  const config = loadConfig(
-    {
-      NOTION_TOKEN: 'token-for-tests',
-      NOTION_AREAS_DATABASE_ID: IDS.areas,
-      NOTION_PROJECTS_DATABASE_ID: IDS.projects,
-      NOTION_TODOS_DATABASE_ID: IDS.todos,
-      STATE_STORE: 'memory',
-      NOTION_INDEX_LAG_MS: '1',
-    },
-    'sync',
-  );
+  const notion = fakeWorkspace();
+  const config = unitConfig();
   const store = createMemoryStore();
   const ctx = createSyncContext(config, silentLogger, {
     store,

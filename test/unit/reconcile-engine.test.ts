@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { isTransient } from '../../src/errors.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import { reconcile } from '../../src/reconcile/engine.js';
 import { acquireLease } from '../../src/reconcile/lease.js';
 import { handleReconcileTick } from '../../src/reconcile/scheduled.js';
@@ -12,14 +11,9 @@ import type { StateStore } from '../../src/state/store.js';
 import { ENTITIES } from '../../src/sync/entity-state.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
 import { createTodoistApi, type TodoistApi } from '../../src/todoist/api.js';
-import { createFakeNotion } from '../support/fake-notion.js';
 import { makeProject, makeTask, startTodoistFake, type TodoistFake } from '../support/todoist-fake/index.js';
+import { fakeWorkspace, IDS } from '../support/unit-context.js';
 
-const IDS = {
-  areas: '11111111111111111111111111111111',
-  projects: '22222222222222222222222222222222',
-  todos: '33333333333333333333333333333333',
-};
 const DAY = 86_400_000;
 const stamp = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}.000000Z`;
 const T0 = Date.now() - 2 * DAY;
@@ -67,13 +61,7 @@ async function setup(
     projects: [makeProject({ id: 'pA', name: 'Alpha' }), makeProject({ id: 'pB', name: 'Beta' })],
   });
   fakes.push(fake);
-  const types = (db: keyof typeof SCHEMA_SPEC) =>
-    Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-  const notion = createFakeNotion({
-    [IDS.areas]: types('areas'),
-    [IDS.projects]: types('projects'),
-    [IDS.todos]: types('todos'),
-  });
+  const notion = fakeWorkspace();
   const config = loadConfig(
     {
       NOTION_TOKEN: 'token-for-tests',

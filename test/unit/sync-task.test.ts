@@ -1,20 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
 import { resetPeopleCache } from '../../src/sync/people.js';
-import { createFakeNotion } from '../support/fake-notion.js';
+import type { createFakeNotion } from '../support/fake-notion.js';
+import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
-const IDS = {
-  areas: '11111111111111111111111111111111',
-  projects: '22222222222222222222222222222222',
-  todos: '33333333333333333333333333333333',
-};
 const FIXTURES = new URL('../../../shared/fixtures/todoist/', import.meta.url);
 
 function fixture(name: string): string {
@@ -22,24 +16,8 @@ function fixture(name: string): string {
 }
 
 function setup() {
-  const types = (db: keyof typeof SCHEMA_SPEC) =>
-    Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-  const notion = createFakeNotion({
-    [IDS.areas]: types('areas'),
-    [IDS.projects]: types('projects'),
-    [IDS.todos]: types('todos'),
-  });
-  const config = loadConfig(
-    {
-      NOTION_TOKEN: 'token-for-tests',
-      NOTION_AREAS_DATABASE_ID: IDS.areas,
-      NOTION_PROJECTS_DATABASE_ID: IDS.projects,
-      NOTION_TODOS_DATABASE_ID: IDS.todos,
-      STATE_STORE: 'memory',
-      NOTION_INDEX_LAG_MS: '1',
-    },
-    'sync',
-  );
+  const notion = fakeWorkspace();
+  const config = unitConfig();
   const ctx = createSyncContext(config, silentLogger, { store: createMemoryStore(), notion: notion.api });
   return { ctx, notion };
 }
@@ -141,25 +119,8 @@ describe('syncTodoistEvent logic', () => {
 describe('assignees', () => {
   const PEOPLE = '44444444444444444444444444444444';
   function setupWithPeople() {
-    const types = (db: keyof typeof SCHEMA_SPEC) =>
-      Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type]));
-    const notion = createFakeNotion({
-      [IDS.areas]: types('areas'),
-      [IDS.projects]: types('projects'),
-      [IDS.todos]: types('todos'),
-      [PEOPLE]: types('people'),
-    });
-    const config = loadConfig(
-      {
-        NOTION_TOKEN: 'token-for-tests',
-        NOTION_AREAS_DATABASE_ID: IDS.areas,
-        NOTION_PROJECTS_DATABASE_ID: IDS.projects,
-        NOTION_TODOS_DATABASE_ID: IDS.todos,
-        NOTION_PEOPLE_DATABASE_ID: PEOPLE,
-        STATE_STORE: 'memory',
-      },
-      'sync',
-    );
+    const notion = fakeWorkspace({ [PEOPLE]: 'people' });
+    const config = unitConfig({ NOTION_PEOPLE_DATABASE_ID: PEOPLE });
     const ctx = createSyncContext(config, silentLogger, { store: createMemoryStore(), notion: notion.api });
     return { ctx, notion };
   }
