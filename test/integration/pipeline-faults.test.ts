@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/todoist/signature.js';
 import { createPushSubscription, createTopic } from '../support/emulators.js';
-import { type FunctionProcess, startFunction } from '../support/functions.js';
+import { expectWorkloadApplied } from '../support/expect-workload.js';
+import { type FunctionProcess, startFunction, syncEnv } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { titleOf, workspace } from '../support/notion-view.js';
 import { makeWorkload, rng, shuffle } from '../support/workload.js';
@@ -32,21 +33,13 @@ describe('the whole pipeline under faults', () => {
       lostCreateRate: 0.03,
       seed: 9,
     });
-    const env = {
-      NOTION_TOKEN: 'secret-token-for-tests',
-      NOTION_BASE_URL: sandbox.url,
-      NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
-      NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
-      NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
+    const env = syncEnv(sandbox, {
       NOTION_RPS: '5',
       NOTION_TIMEOUT_MS: '3000',
       NOTION_INDEX_LAG_MS: '3000',
       CLAIM_LEASE_MS: '7000',
-      STATE_COLLECTION_PREFIX: `p${randomUUID().slice(0, 8)}`,
-      FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',
       GOOGLE_CLOUD_PROJECT: PROJECT,
-      AUDIT_ON_START: 'false',
-    };
+    });
     syncs = await Promise.all([1, 2, 3].map(() => startFunction('syncTodoistEvent', env)));
     await createTopic(host, PROJECT, topic);
     await Promise.all(
@@ -142,29 +135,9 @@ describe('the whole pipeline under faults', () => {
     await quiet(9_000, 240_000);
 
     const view = workspace(sandbox);
-    expect(view.duplicateTodos).toBe(0);
-    expect(view.duplicateAreas).toBe(0);
     const liveProjects = view.projects.filter((p) => !p.in_trash);
     expect(liveProjects.map(titleOf)).toEqual(['Kitchen renovation']);
-    for (const [taskId, want] of workload.expected) {
-      const pages = view.todosByTask.get(taskId) ?? [];
-      if (want.deleted) {
-        expect(
-          pages.every((p) => p.inTrash),
-          `${taskId} deleted → trashed`,
-        ).toBe(true);
-        continue;
-      }
-      expect(pages, `${taskId} has one page`).toHaveLength(1);
-      expect(pages[0]).toMatchObject({
-        inTrash: false,
-        name: want.name,
-        done: want.done,
-        priority: want.priority,
-      });
-      expect(pages[0]?.areaIds.map((id) => view.areaName.get(id)).sort()).toEqual(want.areas);
-      expect(pages[0]?.projectIds).toEqual([liveProjects[0]?.id]);
-    }
+    expectWorkloadApplied(view, workload.expected, { projectPageId: liveProjects[0]?.id ?? '' });
     const counts = sandbox.counts();
     const handled = syncs.flatMap((f) => f.lines).filter((l) => l.includes('"event handled"')).length;
     const skipped = syncs

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import type { ReconcileReport } from '../../src/reconcile/report.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
+import { expectWorkloadApplied } from '../support/expect-workload.js';
 import { ROOT } from '../support/functions.js';
 import { type NotionSandbox, type SandboxPage, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { workspace } from '../support/notion-view.js';
@@ -401,25 +402,6 @@ describe('reconcile racing a replay of webhook events for the same tasks', () =>
     await events.store.close();
 
     const view = workspace(sandbox);
-    expect(view.duplicateTodos).toBe(0);
-    expect(view.duplicateAreas).toBe(0);
-    for (const [taskId, want] of workload.expected) {
-      const pages = view.todosByTask.get(taskId) ?? [];
-      if (want.deleted) {
-        expect(
-          pages.every((p) => p.inTrash),
-          `${taskId} deleted → trashed`,
-        ).toBe(true);
-        continue;
-      }
-      expect(pages, `${taskId} has one page`).toHaveLength(1);
-      expect(pages[0]).toMatchObject({
-        inTrash: false,
-        name: want.name,
-        done: want.done,
-        priority: want.priority,
-      });
-      expect(pages[0]?.areaIds.map((id) => view.areaName.get(id)).sort()).toEqual(want.areas);
-    }
+    expectWorkloadApplied(view, workload.expected);
   });
 });

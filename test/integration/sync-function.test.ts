@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionProcess, pushMessage, startFunction } from '../support/functions.js';
+import { expectWorkloadApplied } from '../support/expect-workload.js';
+import { type FunctionProcess, pushMessage, startFunction, syncEnv } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { workspace } from '../support/notion-view.js';
 import { deliveries, makeWorkload, rng } from '../support/workload.js';
@@ -38,22 +38,13 @@ describe('syncTodoistEvent, 3 functions-framework processes, one Firestore, a la
 
   beforeAll(async () => {
     sandbox = await startNotionSandbox({ lagMs: 2_000 });
-    const env = {
-      NOTION_TOKEN: 'secret-token-for-tests',
-      NOTION_BASE_URL: sandbox.url,
-      NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
-      NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
-      NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
+    const env = syncEnv(sandbox, {
       NOTION_RPS: '15',
       NOTION_INDEX_LAG_MS: '2500',
       NOTION_TIMEOUT_MS: '4000',
       CLAIM_LEASE_MS: '8000',
-      STATE_COLLECTION_PREFIX: `e${randomUUID().slice(0, 8)}`,
-      FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',
-      GOOGLE_CLOUD_PROJECT: process.env['GOOGLE_CLOUD_PROJECT'] ?? 'demo-nts',
-      AUDIT_ON_START: 'false',
       LOG_LEVEL: 'INFO',
-    };
+    });
     functions = await Promise.all([1, 2, 3].map(() => startFunction('syncTodoistEvent', env)));
   });
 
@@ -77,25 +68,7 @@ describe('syncTodoistEvent, 3 functions-framework processes, one Firestore, a la
     });
 
     const view = workspace(sandbox);
-    expect(view.duplicateTodos).toBe(0);
-    expect(view.duplicateAreas).toBe(0);
-    for (const [taskId, want] of workload.expected) {
-      const pages = view.todosByTask.get(taskId) ?? [];
-      if (want.deleted) {
-        expect(
-          pages.every((p) => p.inTrash),
-          `${taskId} deleted → trashed`,
-        ).toBe(true);
-        continue;
-      }
-      expect(pages, `${taskId} has one page`).toHaveLength(1);
-      const page = pages[0];
-      expect(page?.inTrash).toBe(false);
-      expect(page?.name).toBe(want.name);
-      expect(page?.done).toBe(want.done);
-      expect(page?.priority).toBe(want.priority);
-      expect(page?.areaIds.map((id) => view.areaName.get(id)).sort()).toEqual(want.areas);
-    }
+    expectWorkloadApplied(view, workload.expected);
     const counts = sandbox.counts();
     console.log(
       JSON.stringify({

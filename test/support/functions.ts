@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
@@ -103,4 +104,23 @@ export async function pushMessage(
   });
   await res.arrayBuffer();
   return res.status;
+}
+
+/** The environment of a syncTodoistEvent process against a sandbox and the Firestore emulator; `tuning` overrides. */
+export function syncEnv(
+  sandbox: { url: string; databases: { areas: string; projects: string; todos: string } },
+  tuning: Record<string, string>,
+): Record<string, string> {
+  return {
+    NOTION_TOKEN: 'secret-token-for-tests',
+    NOTION_BASE_URL: sandbox.url,
+    NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
+    NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
+    NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
+    STATE_COLLECTION_PREFIX: `t${randomUUID().slice(0, 8)}`,
+    FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'] ?? '',
+    GOOGLE_CLOUD_PROJECT: process.env['GOOGLE_CLOUD_PROJECT'] ?? 'demo-nts',
+    AUDIT_ON_START: 'false',
+    ...tuning,
+  };
 }
