@@ -98,6 +98,7 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
         desiredHash: isDelete ? 'deleted' : contentHash(state),
       },
       ctx.now,
+      before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(log);
     return applyComment({ ctx, blocks, claims: rt.claims, noteId: note.id }, outcome.stored);

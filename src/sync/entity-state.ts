@@ -43,10 +43,13 @@ export async function commitDesired(
   key: string,
   incoming: Incoming,
   now: () => number = Date.now,
+  /** The document as the caller just read it (null: absent), saving the first read. */
+  known?: Stored<EntityDoc> | null,
 ): Promise<CommitOutcome> {
   const id = docId(kind, key);
   for (let round = 0; round < 20; round++) {
-    const current = await store.get<EntityDoc>(ENTITIES, id);
+    const current =
+      round === 0 && known !== undefined ? (known ?? undefined) : await store.get<EntityDoc>(ENTITIES, id);
     const verdict = decide(
       current ? { version: current.data.version, deleted: current.data.deleted } : undefined,
       {

@@ -108,6 +108,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
         desiredHash: properties ? contentHash(properties) : 'deleted',
       },
       ctx.now,
+      before ?? null,
     );
     if (outcome.verdict === 'stale') return 'stale';
     return applyEntity(ctx, target, outcome.stored);

@@ -102,6 +102,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         desiredHash: properties ? contentHash(properties) : 'deleted',
       },
       ctx.now,
+      before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
     const applied = await applyEntity(ctx, target, outcome.stored);
