@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { isStateError, isWriteRace, type StateStore, type Stored } from '../state/store.js';
 
 /*
  * One reconcile at a time, across instances: a lease document in the store.
@@ -74,11 +74,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease | undef
     else if (existing.data.leaseUntil <= now() || existing.data.owner === owner)
       held = await store.update(LEASES, name, doc(), existing.version);
   } catch (error) {
-    const raced =
-      isStateError(error, 'already_exists') ||
-      isStateError(error, 'precondition_failed') ||
-      isStateError(error, 'not_found');
-    if (!raced) throw error;
+    if (!isWriteRace(error)) throw error;
   }
   if (!held) return undefined;
 

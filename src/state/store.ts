@@ -48,3 +48,12 @@ export function isStateError<C extends StateErrorCode>(
 ): value is StateError & { code: C } {
   return value instanceof StateError && (code === undefined || value.code === code);
 }
+
+/** A conditional write lost to another writer (created, changed or removed meanwhile): re-read and decide again. */
+export function isWriteRace(value: unknown): value is StateError {
+  return (
+    isStateError(value, 'already_exists') ||
+    isStateError(value, 'precondition_failed') ||
+    isStateError(value, 'not_found')
+  );
+}

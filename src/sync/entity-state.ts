@@ -1,4 +1,4 @@
-import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { isStateError, isWriteRace, type StateStore, type Stored } from '../state/store.js';
 import { docId, type StateKind } from './keys.js';
 import { decide } from './ordering.js';
 
@@ -75,11 +75,7 @@ export async function commitDesired(
         : await store.create(ENTITIES, id, doc);
       return { verdict: 'apply', stored };
     } catch (error) {
-      const raced =
-        isStateError(error, 'already_exists') ||
-        isStateError(error, 'precondition_failed') ||
-        isStateError(error, 'not_found');
-      if (!raced) throw error;
+      if (!isWriteRace(error)) throw error;
     }
   }
   throw new Error(`entity ${kind} ${id}: too much contention committing state`);

@@ -1,6 +1,6 @@
 import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
-import { isStateError } from '../state/store.js';
+import { isWriteRace } from '../state/store.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { docId } from './keys.js';
@@ -72,11 +72,7 @@ async function editPending(
       }
       return;
     } catch (error) {
-      const raced =
-        isStateError(error, 'already_exists') ||
-        isStateError(error, 'precondition_failed') ||
-        isStateError(error, 'not_found');
-      if (!raced) throw error;
+      if (!isWriteRace(error)) throw error;
     }
   }
   throw new Error(`pending children of ${parentId}: too much contention`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textItems } from '../notion/properties.js';
 import type { PropertyInput } from '../notion/types.js';
 import { type DueValue, dueToNotion } from '../todoist/due.js';
 import type { UpdateIntent } from '../todoist/payload.js';
@@ -94,23 +95,7 @@ export interface TodoRelations {
   sectionName?: string | undefined;
 }
 
-const TEXT_LIMIT = 2000;
-const RICH_TEXT_ITEMS = 100;
 const OPTION_LIMIT = 100;
-
-/** Splits text into Notion text objects of ≤ 2000 UTF-16 units, never inside a surrogate pair; ≤ 100 objects. */
-export function richTextChunks(text: string): Array<{ type: 'text'; text: { content: string } }> {
-  const chunks: Array<{ type: 'text'; text: { content: string } }> = [];
-  let i = 0;
-  while (i < text.length && chunks.length < RICH_TEXT_ITEMS) {
-    let end = Math.min(i + TEXT_LIMIT, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    chunks.push({ type: 'text', text: { content: text.slice(i, end) } });
-    i = end;
-  }
-  return chunks;
-}
 
 /** Notion select and multi_select option names may not contain commas and are capped at 100 characters. */
 export function optionName(name: string): string {
@@ -144,13 +129,13 @@ export function todoToProperties(
         ? { select: { name: optionName(relations.sectionName) } }
         : undefined;
   const all: Record<string, PropertyInput | undefined> = {
-    Name: { title: richTextChunks(fields.name) },
-    'Todoist ID': { rich_text: richTextChunks(fields.todoistId) },
+    Name: { title: textItems(fields.name) },
+    'Todoist ID': { rich_text: textItems(fields.todoistId) },
     Done: { checkbox: fields.done },
     Due: { date: fields.due ? dueDate(fields.due) : null },
     Priority: { select: { name: fields.priority } },
     Labels: { multi_select: labels.map((name) => ({ name })) },
-    Description: { rich_text: richTextChunks(fields.description) },
+    Description: { rich_text: textItems(fields.description) },
     Area: relation(relations.areaPageIds),
     Project: optionalRelation(fields.projectId, relations.projectPageId),
     Assignee: optionalRelation(fields.responsibleUid, relations.assigneePageId),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectWorkloadApplied } from '../support/expect-workload.js';
 import { type FunctionProcess, pushMessage, startFunction, syncEnv } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';

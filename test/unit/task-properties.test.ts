@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { textItems } from '../../src/notion/properties.js';
 import {
   canonicalJson,
   contentHash,
   optionName,
   plainTitle,
   priorityName,
-  richTextChunks,
   type TodoFields,
   taskToTodo,
   todoToProperties,
@@ -229,7 +229,7 @@ describe('todoToProperties', () => {
 
   it('splits a long description into ≤ 2000-character text objects without cutting an emoji', () => {
     const description = `${'a'.repeat(1999)}😀${'b'.repeat(2500)}`;
-    const chunks = richTextChunks(description);
+    const chunks = textItems(description);
     expect(chunks.map((c) => c.text.content.length)).toEqual([1999, 2000, 502]);
     expect(chunks.map((c) => c.text.content).join('')).toBe(description);
     const props = todoToProperties({ ...milk, description }, relations, ALL);
@@ -237,7 +237,7 @@ describe('todoToProperties', () => {
   });
 
   it('caps rich text at 100 objects', () => {
-    expect(richTextChunks('x'.repeat(2000 * 150))).toHaveLength(100);
+    expect(textItems('x'.repeat(2000 * 150))).toHaveLength(100);
   });
 
   it('makes label names Notion accepts (no commas, ≤ 100 characters)', () => {
