@@ -27,7 +27,7 @@ export interface DemoScenario {
   racedArea: string;
 }
 
-const PROJECT = '6XR4H993xv8H5qCR';
+const PROJECT = '6cVp2Lk7NzQf9BsW';
 const T0 = Date.parse('2026-11-02T08:00:00Z');
 const at = (minute: number) => todoistStamp(T0 + minute * 60_000);
 

@@ -10,7 +10,7 @@ import { makeProject, makeTask, type TodoistRecord } from '../../test/support/to
 const INITIATOR = {
   email: 'alice@example.com',
   full_name: 'Alice',
-  id: '2671355',
+  id: '5120884',
   image_id: null,
   is_premium: true,
 };
@@ -29,7 +29,7 @@ export function taskEventBody(
   const record = makeTask({ url: `https://app.todoist.com/app/task/${task.id}`, ...task });
   const body: Record<string, unknown> = {
     event_name: eventName,
-    user_id: '2671355',
+    user_id: '5120884',
     event_data: record,
     initiator: INITIATOR,
     triggered_at: task.updated_at,
@@ -47,7 +47,7 @@ export function projectEventBody(
 ): string {
   return JSON.stringify({
     event_name: eventName,
-    user_id: '2671355',
+    user_id: '5120884',
     event_data: makeProject(project),
     initiator: INITIATOR,
     triggered_at: project.updated_at,

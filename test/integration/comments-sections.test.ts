@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -9,17 +8,13 @@ import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
 import { resetSectionCache } from '../../src/sync/sections.js';
 import { type NotionSandbox, type SandboxPage, startNotionSandbox } from '../support/notion-sandbox/index.js';
+import { fixtureJson as fixture } from '../support/todoist-fake/fixtures.js';
 
 /*
  * Comments, subtasks and sections against the Notion sandbox (lagging index, real HTTP client),
  * with in-process instances sharing one state store as several Cloud Run instances share Firestore.
  */
 
-const FIXTURES = new URL('../../../shared/fixtures/todoist/', import.meta.url);
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown> & {
-    event_data: Record<string, unknown>;
-  };
 const TASK = fixture('item-added.v1-shape.json');
 const NOTE = fixture('note-added.json');
 const TASK_ID = String(TASK.event_data['id']);
@@ -120,9 +115,7 @@ describe('comments mirrored into the Todo page', () => {
     expect(await deliver(ctx, body, 'note-1')).toBe('duplicate');
     expect(await deliver(ctx, body, 'note-1-again')).toBe('unchanged');
     expect(await deliver(instance(), body, 'note-1-elsewhere')).toBe('unchanged');
-    expect(paragraphs(TASK_ID, true).map((p) => p.text)).toEqual([
-      '2025-02-10 10:45 — Get the lactose-free one',
-    ]);
+    expect(paragraphs(TASK_ID, true).map((p) => p.text)).toEqual(['2025-02-10 10:27 — Warm white, 2700 K']);
   });
 
   it('an edit changes the paragraph in place; an older event arriving late changes nothing', async () => {
@@ -130,16 +123,16 @@ describe('comments mirrored into the Todo page', () => {
     await deliver(ctx, taskEvent({}, 1));
     await deliver(ctx, JSON.stringify(NOTE));
     const [first] = paragraphs(TASK_ID);
-    expect(await deliver(ctx, noteEvent({ content: 'Get the oat one' }, at(50), 'note:updated'))).toBe(
+    expect(await deliver(ctx, noteEvent({ content: 'Cool white, 4000 K' }, at(50), 'note:updated'))).toBe(
       'applied',
     );
     expect(paragraphs(TASK_ID, true)).toEqual([
-      { id: first?.id, text: '2025-02-10 10:45 — Get the oat one' },
+      { id: first?.id, text: '2025-02-10 10:27 — Cool white, 4000 K' },
     ]);
-    expect(
-      await deliver(ctx, noteEvent({ content: 'Get the lactose-free one' }, at(46), 'note:updated')),
-    ).toBe('stale');
-    expect(paragraphs(TASK_ID).map((p) => p.text)).toEqual(['2025-02-10 10:45 — Get the oat one']);
+    expect(await deliver(ctx, noteEvent({ content: 'Warm white, 2700 K' }, at(46), 'note:updated'))).toBe(
+      'stale',
+    );
+    expect(paragraphs(TASK_ID).map((p) => p.text)).toEqual(['2025-02-10 10:27 — Cool white, 4000 K']);
   });
 
   it('a deleted comment is removed, and nothing older brings it back', async () => {
@@ -176,7 +169,7 @@ describe('comments mirrored into the Todo page', () => {
     const body = noteEvent({ id: 'note-fresh', item_id: 'fresh-task', item, content: 'after 5pm' }, at(20));
     expect(await deliver(ctx, body)).toBe('applied');
     expect(plain(prop<{ title?: unknown }>('fresh-task', 'Name')?.title)).toBe('Call the plumber');
-    expect(paragraphs('fresh-task').map((p) => p.text)).toEqual(['2025-02-10 10:45 — after 5pm']);
+    expect(paragraphs('fresh-task').map((p) => p.text)).toEqual(['2025-02-10 10:27 — after 5pm']);
   });
 
   it('a comment whose task is unknown asks for a retry until the task has landed', async () => {

@@ -10,7 +10,7 @@ import { makeWorkload, rng, shuffle } from '../support/workload.js';
 
 const PROJECT = process.env['GOOGLE_CLOUD_PROJECT'] ?? 'demo-nts';
 const SECRET = 'pipeline-client-secret';
-const PROJECT_ID = '6XR4H993xv8H5qCR';
+const PROJECT_ID = '6cVp2Lk7NzQf9BsW';
 
 /**
  * Todoist → todoistWebhook → Pub/Sub emulator → three push subscriptions (every message at least
@@ -110,7 +110,7 @@ describe('the whole pipeline under faults', () => {
     const sends = shuffle([...workload.events, ...workload.events.filter(() => random() < 0.2)], random);
     const projectAdded = JSON.stringify({
       event_name: 'project:added',
-      user_id: '2671355',
+      user_id: '5120884',
       event_data: {
         id: PROJECT_ID,
         name: 'Kitchen renovation',

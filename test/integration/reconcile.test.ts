@@ -361,7 +361,7 @@ describe('reconcile racing a replay of webhook events for the same tasks', () =>
     fake = await startTodoistFake({
       tasks,
       completed,
-      projects: [makeProject({ id: '6XR4H993xv8H5qCR', name: 'Inbox' })],
+      projects: [makeProject({ id: '6cVp2Lk7NzQf9BsW', name: 'Inbox' })],
     });
     const env = envFor(sandbox, fake);
     const config = loadConfig(env, 'sync');

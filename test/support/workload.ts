@@ -111,8 +111,8 @@ export function makeWorkload(options: WorkloadOptions): Workload {
       const name = `Task ${t} v${e}`;
       const task = {
         id: taskId,
-        user_id: '2671355',
-        project_id: options.projectId ?? '6XR4H993xv8H5qCR',
+        user_id: '5120884',
+        project_id: options.projectId ?? '6cVp2Lk7NzQf9BsW',
         section_id: null,
         parent_id: null,
         content: name,
@@ -131,10 +131,10 @@ export function makeWorkload(options: WorkloadOptions): Workload {
       };
       const body = JSON.stringify({
         event_name: eventName,
-        user_id: '2671355',
+        user_id: '5120884',
         event_data: task,
         initiator: {
-          id: '2671355',
+          id: '5120884',
           email: 'alice@example.com',
           full_name: 'Alice',
           image_id: null,

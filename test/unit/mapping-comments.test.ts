@@ -15,7 +15,7 @@ function asRead(block: ReturnType<typeof commentBlock>, id = 'b1'): NotionBlock 
   return { id, type: 'paragraph', in_trash: false, richText: itemsOf(block) };
 }
 
-const NOTE = { taskId: '6XR4GqQQCW6Gv9h4', noteId: '6XR5c2Pq3Jgrj6Xv' };
+const NOTE = { taskId: '6cVp3Xq8RwJm2HtD', noteId: '6cVq8Fr2TbGh5WcZ' };
 
 describe('comment paragraphs', () => {
   it('shows the UTC minute it was posted, a dash, and the text', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
@@ -10,11 +9,10 @@ import { resetSectionCache, syncSectionSnapshot } from '../../src/sync/sections.
 import { PENDING_PARENTS } from '../../src/sync/subtasks.js';
 import type { TodoistApi } from '../../src/todoist/api.js';
 import { sectionSchema } from '../../src/todoist/schemas.js';
+import { fixtureJson } from '../support/todoist-fake/fixtures.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
-const BASE = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/todoist/item-added.v1-shape.json', import.meta.url), 'utf8'),
-) as { event_data: Record<string, unknown> } & Record<string, unknown>;
+const BASE = fixtureJson('item-added.v1-shape.json');
 
 const at = (minute: number) => `2025-02-10T11:${String(minute).padStart(2, '0')}:00.000000Z`;
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
@@ -7,13 +6,8 @@ import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
 import { resetPeopleCache } from '../../src/sync/people.js';
 import type { createFakeNotion } from '../support/fake-notion.js';
+import { fixtureText as fixture } from '../support/todoist-fake/fixtures.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
-
-const FIXTURES = new URL('../../../shared/fixtures/todoist/', import.meta.url);
-
-function fixture(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
-}
 
 function setup() {
   const notion = fakeWorkspace();
@@ -47,8 +41,8 @@ describe('syncTodoistEvent logic', () => {
     expect(await deliver(ctx, fixture('item-added.v1-shape.json'))).toBe('applied');
     const todos = notion.pages(IDS.todos);
     expect(todos).toHaveLength(1);
-    expect(notion.text(todos[0]?.properties['Name'])).toBe('Buy Milk');
-    expect(notion.pages(IDS.areas).map((p) => notion.text(p.properties['Name']))).toEqual(['Home']);
+    expect(notion.text(todos[0]?.properties['Name'])).toBe('Replace the hallway bulb');
+    expect(notion.pages(IDS.areas).map((p) => notion.text(p.properties['Name']))).toEqual(['House']);
     expect(notion.pages(IDS.projects)).toHaveLength(1);
   });
 
@@ -111,7 +105,7 @@ describe('syncTodoistEvent logic', () => {
   });
 
   it('events the sync does not apply are acknowledged', async () => {
-    const label = '{"event_name":"label:added","user_id":"2671355","event_data":{"id":"1","name":"x"}}';
+    const label = '{"event_name":"label:added","user_id":"5120884","event_data":{"id":"1","name":"x"}}';
     expect(await deliver(ctx, label)).toBe('ignored');
   });
 });
@@ -130,17 +124,17 @@ describe('assignees', () => {
     const { ctx, notion } = setupWithPeople();
     const bob = await notion.api.createPage(PEOPLE, {
       Name: { title: [{ text: { content: 'Bob' } }] },
-      Email: { email: 'alice@example.com' },
+      Email: { email: 'ines@example.org' },
     });
     notion.resetCounts();
     const assigned = withChange(fixture('item-added.v1-shape.json'), (ev) => {
-      ev.event_data['responsible_uid'] = '2671355';
+      ev.event_data['responsible_uid'] = '5120884';
     });
     await deliver(ctx, assigned);
     const assignee = notion.pages(IDS.todos)[0]?.properties['Assignee'] as unknown as {
       relation: Array<{ id: string }>;
     };
-    // The initiator of the webhook is user 2671355 with alice@example.com: matched by email.
+    // The initiator of the webhook is user 5120884 with ines@example.org: matched by email.
     expect(assignee.relation).toEqual([{ id: bob.id }]);
     expect(notion.pages(PEOPLE)).toHaveLength(1);
     const peopleQueries = notion.api.stats().byRoute['POST /v1/data_sources/:id/query'] ?? 0;

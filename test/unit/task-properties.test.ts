@@ -49,17 +49,17 @@ function taskWith(overrides: Record<string, unknown>): TodoistTask {
   return event.task;
 }
 
-const milk: TodoFields = {
-  name: 'Buy Milk',
-  todoistId: '6XR4GqQQCW6Gv9h4',
+const bulb: TodoFields = {
+  name: 'Replace the hallway bulb',
+  todoistId: '6cVp3Xq8RwJm2HtD',
   done: false,
   due: null,
   priority: 'P4',
-  labels: ['errand'],
-  areaNames: ['Home'],
+  labels: ['quick'],
+  areaNames: ['House'],
   description: '',
-  url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4',
-  projectId: '6XR4H993xv8H5qCR',
+  url: 'https://app.todoist.com/app/task/6cVp3Xq8RwJm2HtD',
+  projectId: '6cVp2Lk7NzQf9BsW',
   parentId: null,
   sectionId: null,
   responsibleUid: null,
@@ -67,24 +67,29 @@ const milk: TodoFields = {
 
 describe('taskToTodo on every task fixture, every field', () => {
   it.each<[string, TodoFields]>([
-    ['item-added.json', milk],
-    ['item-added.v1-shape.json', milk],
-    ['item-completed.json', { ...milk, done: true }],
-    ['item-uncompleted.json', milk],
-    ['item-deleted.json', milk],
+    ['item-added.json', bulb],
+    ['item-added.v1-shape.json', bulb],
+    ['item-completed.json', { ...bulb, done: true }],
+    ['item-uncompleted.json', bulb],
+    ['item-deleted.json', bulb],
     [
       'item-updated.json',
-      { ...milk, name: 'Buy oat milk', due: { start: '2025-02-12', timeZone: null }, priority: 'P1' },
+      {
+        ...bulb,
+        name: 'Replace both hallway bulbs',
+        due: { start: '2025-02-13', timeZone: null },
+        priority: 'P2',
+      },
     ],
     [
       'item-updated.recurring-completed.json',
       {
-        ...milk,
-        name: 'Water plants',
-        todoistId: '6XR4GqQQCW6Gv9h5',
-        due: { start: '2025-02-17', timeZone: null },
-        priority: 'P1',
-        url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h5',
+        ...bulb,
+        name: 'Water the herbs',
+        todoistId: '6cVp4Ym9SxKn3JuE',
+        due: { start: '2025-02-14', timeZone: null },
+        priority: 'P3',
+        url: 'https://app.todoist.com/app/task/6cVp4Ym9SxKn3JuE',
       },
     ],
   ])('%s', (file, expected) => {
@@ -104,7 +109,7 @@ describe('taskToTodo on every task fixture, every field', () => {
 
 describe('taskToTodo field rules', () => {
   it.each([
-    ['plain', 'Buy Milk', 'Buy Milk'],
+    ['plain', 'Replace the hallway bulb', 'Replace the hallway bulb'],
     ['a markdown link keeps its text', 'Read [the RFC](https://example.com/rfc) today', 'Read the RFC today'],
     ['two links', '[a](https://a.example) and [b](https://b.example/x_(y))', 'a and b'],
     ['an empty link text keeps the URL', 'See [](https://example.com)', 'See https://example.com'],
@@ -154,7 +159,7 @@ describe('taskToTodo field rules', () => {
 
   it('builds the task URL when the payload has none', () => {
     expect(taskToTodo(taskWith({ url: null }), PREFIX).url).toBe(
-      'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4',
+      'https://app.todoist.com/app/task/6cVp3Xq8RwJm2HtD',
     );
   });
 
@@ -170,19 +175,19 @@ describe('todoToProperties', () => {
   it('writes every property of the schema for the updated fixture', () => {
     const fields = taskToTodo(fixtureEvent('item-updated.json').task, PREFIX);
     expect(todoToProperties(fields, relations, ALL)).toEqual({
-      Name: { title: [{ type: 'text', text: { content: 'Buy oat milk' } }] },
-      'Todoist ID': { rich_text: [{ type: 'text', text: { content: '6XR4GqQQCW6Gv9h4' } }] },
+      Name: { title: [{ type: 'text', text: { content: 'Replace both hallway bulbs' } }] },
+      'Todoist ID': { rich_text: [{ type: 'text', text: { content: '6cVp3Xq8RwJm2HtD' } }] },
       Done: { checkbox: false },
-      Due: { date: { start: '2025-02-12' } },
-      Priority: { select: { name: 'P1' } },
-      Labels: { multi_select: [{ name: 'errand' }] },
+      Due: { date: { start: '2025-02-13' } },
+      Priority: { select: { name: 'P2' } },
+      Labels: { multi_select: [{ name: 'quick' }] },
       Description: { rich_text: [] },
       Area: { relation: [{ id: 'area-home' }] },
       Project: { relation: [{ id: 'project-1' }] },
       Assignee: { relation: [] },
       Parent: { relation: [] },
       Section: { select: null },
-      'Todoist URL': { url: 'https://app.todoist.com/app/task/6XR4GqQQCW6Gv9h4' },
+      'Todoist URL': { url: 'https://app.todoist.com/app/task/6cVp3Xq8RwJm2HtD' },
     });
   });
 
@@ -203,7 +208,7 @@ describe('todoToProperties', () => {
   });
 
   it('sets resolved relations and the section; leaves out the ones it could not resolve', () => {
-    const fields = { ...milk, parentId: 'T0', sectionId: 'S1', responsibleUid: 'U1' };
+    const fields = { ...bulb, parentId: 'T0', sectionId: 'S1', responsibleUid: 'U1' };
     const resolved = todoToProperties(
       fields,
       {
@@ -232,7 +237,7 @@ describe('todoToProperties', () => {
     const chunks = textItems(description);
     expect(chunks.map((c) => c.text.content.length)).toEqual([1999, 2000, 502]);
     expect(chunks.map((c) => c.text.content).join('')).toBe(description);
-    const props = todoToProperties({ ...milk, description }, relations, ALL);
+    const props = todoToProperties({ ...bulb, description }, relations, ALL);
     expect(props['Description']).toEqual({ rich_text: chunks });
   });
 
@@ -243,7 +248,7 @@ describe('todoToProperties', () => {
   it('makes label names Notion accepts (no commas, ≤ 100 characters)', () => {
     expect(optionName('a, b')).toBe('a b');
     expect(optionName('x'.repeat(150))).toHaveLength(100);
-    const props = todoToProperties({ ...milk, labels: ['a,b', 'a b', ' '] }, relations, ALL);
+    const props = todoToProperties({ ...bulb, labels: ['a,b', 'a b', ' '] }, relations, ALL);
     expect(props['Labels']).toEqual({ multi_select: [{ name: 'a b' }] });
   });
 });

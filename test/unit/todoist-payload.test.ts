@@ -34,7 +34,7 @@ function task(event: ParsedEvent) {
   return event;
 }
 
-describe('parseWebhookBody on the shared fixtures', () => {
+describe('parseWebhookBody on the Todoist fixtures', () => {
   const expectedKind: Record<string, string> = {
     'item-added.json': 'task',
     'item-added.v1-shape.json': 'task',
@@ -59,8 +59,8 @@ describe('parseWebhookBody on the shared fixtures', () => {
     if (event.kind === 'ignored') return;
     expect(event.eventName).toBe(event.raw['event_name']);
     expect(event.triggeredAt).toBe(event.raw['triggered_at']);
-    expect(event.userId).toBe('2671355');
-    expect(event.initiator).toEqual({ id: '2671355', name: 'Alice', email: 'alice@example.com' });
+    expect(event.userId).toBe('5120884');
+    expect(event.initiator).toEqual({ id: '5120884', name: 'Ines', email: 'ines@example.org' });
   });
 
   it('accepts the docs example shape: `collapsed`, version "10", no updated_at', () => {
@@ -68,7 +68,7 @@ describe('parseWebhookBody on the shared fixtures', () => {
     expect(event.version).toBe('10');
     expect(event.task.is_collapsed).toBe(false);
     expect(event.task.updated_at).toBeNull();
-    expect(event.task.labels).toEqual(['area:Home', 'errand']);
+    expect(event.task.labels).toEqual(['area:House', 'quick']);
   });
 
   it('keeps unknown task fields (passthrough)', () => {
@@ -82,21 +82,21 @@ describe('parseWebhookBody on the shared fixtures', () => {
     const event = task(parseWebhookBody(fixtureBytes('item-updated.recurring-completed.json')));
     expect(event.updateIntent).toBe('item_completed');
     expect(event.task.checked).toBe(false);
-    expect(event.task.due).toMatchObject({ date: '2025-02-17', is_recurring: true, timezone: null });
-    expect(event.oldTask?.due?.date).toBe('2025-02-10');
+    expect(event.task.due).toMatchObject({ date: '2025-02-14', is_recurring: true, timezone: null });
+    expect(event.oldTask?.due?.date).toBe('2025-02-07');
   });
 
   it('parses comments and projects', () => {
     const note = parseWebhookBody(fixtureBytes('note-added.json'));
     expect(note.kind === 'note' && note.note).toMatchObject({
-      id: '6XR5c2Pq3Jgrj6Xv',
-      item_id: '6XR4GqQQCW6Gv9h4',
+      id: '6cVq8Fr2TbGh5WcZ',
+      item_id: '6cVp3Xq8RwJm2HtD',
       is_deleted: false,
     });
     const project = parseWebhookBody(fixtureBytes('project-added.json'));
     expect(project.kind === 'project' && project.project).toMatchObject({
-      id: '6XR4H993xv8H5qCR',
-      name: 'Kitchen renovation',
+      id: '6cVp2Lk7NzQf9BsW',
+      name: 'Hallway refresh',
     });
   });
 });

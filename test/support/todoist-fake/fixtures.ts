@@ -1,29 +1,29 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared Todoist webhook fixtures, beside the repository (`../shared/fixtures/todoist`). */
-export const FIXTURE_DIR = path.resolve(import.meta.dirname, '../../../../shared/fixtures/todoist');
+/** The project's Todoist webhook payloads, one request body per file (`test/fixtures/todoist`). */
+export const FIXTURE_DIR = path.resolve(import.meta.dirname, '../../fixtures/todoist');
 
-/** The secret the fixture signatures were made with. */
+/** The client secret `signatures.txt` was computed with. */
 export const FIXTURE_SECRET = 'test-client-secret';
 
-function requireDir(): void {
-  if (!existsSync(FIXTURE_DIR)) {
-    throw new Error(
-      `Todoist fixtures not found at ${FIXTURE_DIR}: they live in ../shared/fixtures/todoist beside the repo`,
-    );
-  }
+/** Exact bytes of one fixture file (the signatures cover these bytes, not a re-serialisation). */
+export function fixtureBytes(name: string): Buffer {
+  return readFileSync(path.join(FIXTURE_DIR, name));
 }
 
-/** Exact bytes of one fixture file. */
-export function fixtureBytes(name: string): Buffer {
-  requireDir();
-  return readFileSync(path.join(FIXTURE_DIR, name));
+/** One fixture as text. */
+export function fixtureText(name: string): string {
+  return fixtureBytes(name).toString('utf8');
+}
+
+/** One fixture parsed, for tests that derive variants from it. */
+export function fixtureJson(name: string): Record<string, unknown> & { event_data: Record<string, unknown> } {
+  return JSON.parse(fixtureText(name)) as Record<string, unknown> & { event_data: Record<string, unknown> };
 }
 
 /** Names of every JSON fixture. */
 export function fixtureNames(): string[] {
-  requireDir();
   return readdirSync(FIXTURE_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort();
@@ -31,9 +31,8 @@ export function fixtureNames(): string[] {
 
 /** `signatures.txt` as file name → base64 signature. */
 export function fixtureSignatures(): Map<string, string> {
-  const text = fixtureBytes('signatures.txt').toString('utf8');
   const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
+  for (const line of fixtureText('signatures.txt').split('\n')) {
     const [file, signature] = line.trim().split(/\s+/);
     if (file && signature) out.set(file, signature);
   }

@@ -7,11 +7,11 @@ const STAMP = '2025-02-10T10:33:38.000000Z';
 /** A complete v1 task (ItemSyncView) with sensible defaults. */
 export function makeTask(overrides: Partial<TodoistRecord> & { id: string }): TodoistRecord {
   return {
-    user_id: '2671355',
-    project_id: '6XR4H993xv8H5qCR',
+    user_id: '5120884',
+    project_id: '6cVp2Lk7NzQf9BsW',
     section_id: null,
     parent_id: null,
-    added_by_uid: '2671355',
+    added_by_uid: '5120884',
     assigned_by_uid: null,
     responsible_uid: null,
     labels: [],
@@ -52,7 +52,7 @@ export function makeProject(overrides: Partial<TodoistRecord> & { id: string }):
     view_style: 'list',
     description: '',
     can_assign_tasks: false,
-    creator_uid: '2671355',
+    creator_uid: '5120884',
     created_at: STAMP,
     updated_at: STAMP,
     default_order: 0,
@@ -66,8 +66,8 @@ export function makeProject(overrides: Partial<TodoistRecord> & { id: string }):
 /** A complete v1 section with sensible defaults. */
 export function makeSection(overrides: Partial<TodoistRecord> & { id: string }): TodoistRecord {
   return {
-    user_id: '2671355',
-    project_id: '6XR4H993xv8H5qCR',
+    user_id: '5120884',
+    project_id: '6cVp2Lk7NzQf9BsW',
     added_at: STAMP,
     updated_at: STAMP,
     archived_at: null,
