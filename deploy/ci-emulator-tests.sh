@@ -21,7 +21,7 @@ fi
 
 cd "$(dirname "$0")/.."
 
-# Node 22 comes from the `node` devDependency (node_modules/node/bin/node, linked as .bin/node);
+# Node 24 comes from the `node` devDependency (node_modules/node/bin/node, linked as .bin/node);
 # Vitest and every process the tests spawn use that same binary (process.execPath).
 if [[ ! -x node_modules/.bin/node ]]; then
   echo "node_modules/.bin/node is missing: the install step (npm ci) must run first" >&2

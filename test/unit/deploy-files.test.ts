@@ -114,13 +114,13 @@ function deployedEnv(step: Step): Record<string, string> {
 
 describe('cloudbuild.yaml deploys the three functions with the contract flags', () => {
   it.each(['syncTodoistEvent', 'todoistWebhook', 'reconcileTodoist'])(
-    '%s: gen2, nodejs22, its own entry point, from the uploaded sources',
+    '%s: gen2, nodejs24, its own entry point, from the uploaded sources',
     (fn) => {
       const step = deployStep(fn);
       expect(step.keys['entrypoint']).toBe('gcloud');
       expect(step.keys['name']).toMatch(/cloudsdktool\/cloud-sdk/);
       expect(flag(step, '--gen2')).toBe('');
-      expect(flag(step, '--runtime')).toBe('nodejs22');
+      expect(flag(step, '--runtime')).toBe('nodejs24');
       expect(flag(step, '--entry-point')).toBe(fn);
       expect(flag(step, '--source')).toBe('.');
       expect(flag(step, '--region')).toBe(ref('_REGION'));
@@ -210,10 +210,8 @@ describe('cloudbuild.yaml deploys the three functions with the contract flags', 
         expect(deps.has(id), `${fn} deploy must wait for ${id}`).toBe(true);
     }
     const unit = byId.get('unit-tests')?.step;
-    expect(unit?.lists['args']).toEqual(['vitest', 'run', 'test/unit']);
-    expect(unit?.lists['env']).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^FIRESTORE_EMULATOR_HOST=/)]),
-    );
+    expect(unit?.keys['entrypoint']).toBe('npm');
+    expect(unit?.lists['args']).toEqual(['run', 'test:unit']);
     const emulator = byId.get('emulator-tests')?.step;
     expect(emulator?.keys['name']).toMatch(/:emulators$/);
     expect(emulator?.lists['args']?.[0]).toBe('deploy/ci-emulator-tests.sh');
@@ -308,12 +306,41 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
   it('the Cloud Build upload keeps the tests and deploy scripts the build runs', () => {
     const submitted = ignoreMatcher(read('deploy/builds-submit.gcloudignore'));
     const kept = ['src/index.ts', 'test/unit/config.test.ts', 'test/global-setup.ts', 'cloudbuild.yaml'];
+    kept.push('test/fixtures/todoist/item-added.json', 'test/fixtures/todoist/signatures.txt');
     kept.push('deploy/ci-emulator-tests.sh', 'deploy/dead-letter.sh', 'package-lock.json', 'biome.json');
     expect(kept.filter((p) => !submitted(p))).toEqual([]);
     expect(['node_modules/a/b.js', 'dist/index.js', '.git/HEAD', '.env'].filter(submitted)).toEqual([]);
     expect(read('deploy/deploy.sh')).toMatch(
       /gcloud builds submit .*--ignore-file=deploy\/builds-submit\.gcloudignore/s,
     );
+  });
+});
+
+describe('one Node.js major everywhere', () => {
+  const pkg = JSON.parse(read('package.json')) as {
+    engines: { node: string };
+    scripts: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+
+  it('the runtime, the pinned Node, its types and every Node image in the build are Node 24', () => {
+    expect(pkg.engines.node).toBe('>=24');
+    expect(pkg.devDependencies['node']).toMatch(/^24\.\d+\.\d+$/);
+    expect(pkg.devDependencies['@types/node']).toMatch(/^\^24\./);
+    const images = steps.map((s) => s.keys['name'] ?? '').filter((n) => n.startsWith('node:'));
+    expect(images.length).toBeGreaterThan(0);
+    expect(new Set(images)).toEqual(new Set(['node:24']));
+    for (const fn of ['syncTodoistEvent', 'todoistWebhook', 'reconcileTodoist'])
+      expect(flag(deployStep(fn), '--runtime')).toBe('nodejs24');
+  });
+
+  it('npm test runs every tier; npm run test:unit only the one without emulators or dist/', () => {
+    expect(pkg.scripts['test']).toBe('vitest run');
+    expect(pkg.scripts['test:unit']).toBe('vitest run --project unit');
+    const config = read('vitest.config.ts');
+    expect(config).toMatch(/name: 'unit',\s*include: \['test\/unit\/\*\*\/\*\.test\.ts'\]/);
+    expect(config.match(/globalSetup/g)).toHaveLength(1);
+    expect(config).toMatch(/name: 'integration',\s*include: \[[^\]]+\],\s*globalSetup:/);
   });
 });
 
