@@ -8,7 +8,7 @@ import { buildPlan, isEmptyPlan, type MergePlan } from '../audit/merge-plan.js';
 import { relationReader } from '../audit/relation-reader.js';
 import { type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
 import { errorMessage } from '../errors.js';
-import { createLogger, registerSecrets } from '../log/logger.js';
+import { createLogger } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
 import { createSyncContext } from '../runtime.js';
@@ -89,8 +89,11 @@ export async function main(
     );
     return EXIT.error;
   }
-  registerSecrets(secretsOf(config));
-  const logger = createLogger({ minSeverity: 'WARNING', sink: (line) => io.stderr(`${line}\n`) });
+  const logger = createLogger({
+    minSeverity: 'WARNING',
+    sink: (line) => io.stderr(`${line}\n`),
+    secrets: secretsOf(config),
+  });
   const base = createNotionApi({ config: config.notion, logger });
   const notion = hooks.wrapNotion ? hooks.wrapNotion(base) : base;
   const ctx = createSyncContext(config, logger, { notion, ...(hooks.store ? { store: hooks.store } : {}) });

@@ -101,6 +101,6 @@ export interface NotionApi {
   schema(databaseId: string, request?: RequestOptions): Promise<DatabaseSchema>;
   /** Requests sent so far, by route (`POST /v1/pages`, ...), for benchmarks and logs. */
   stats(): { total: number; byRoute: Record<string, number> };
-  /** Page content; absent on clients that cannot edit blocks (see `blocksOf` in `blocks.ts`). */
+  /** Page content; absent on clients that cannot edit blocks (a dry run's read-only wrapper). */
   blocks?: NotionBlocks;
 }

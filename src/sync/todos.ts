@@ -5,7 +5,6 @@ import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
-import { createKeyedMutex } from './keyed-mutex.js';
 import { findOldest } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
@@ -15,8 +14,6 @@ import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
 import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
-
-const perTask = createKeyedMutex();
 
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
@@ -75,7 +72,7 @@ export async function todoProperties(
 /** Applies one task event or snapshot: newest state wins, one page per task. */
 export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<TaskOutcome> {
   const task = event.task;
-  if (event.initiator) rememberCollaborator(event.initiator);
+  if (event.initiator) rememberCollaborator(ctx.memory.people, event.initiator);
   const fields = taskToTodo(task, {
     areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
     updateIntent: event.updateIntent,
@@ -84,7 +81,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   if (!isDelete && isFilteredOut(ctx, fields, task.labels)) return 'filtered';
   const target = todoTarget(ctx, task.id);
   const version = eventVersion(event);
-  return perTask(task.id, async () => {
+  return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before = await readEntity(ctx.store, 'todo', task.id);

@@ -5,7 +5,6 @@ import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
-import { resetPeopleCache } from '../../src/sync/people.js';
 import type { createFakeNotion } from '../support/fake-notion.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
@@ -126,7 +125,6 @@ describe('assignees', () => {
   }
 
   it('links the People page matched by Todoist ID, then by the email Todoist gave, never creating one', async () => {
-    resetPeopleCache();
     const { ctx, notion } = setupWithPeople();
     const bob = await notion.api.createPage(PEOPLE, {
       Name: { title: [{ text: { content: 'Bob' } }] },
