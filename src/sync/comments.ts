@@ -2,10 +2,10 @@ import type { NoteEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { applyComment, CommentError, type CommentOutcome, type CommentState } from './comment-apply.js';
 import { type CommentInput, commentBlock } from './comment-text.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, readEntity } from './entity-state.js';
 import { decide, eventVersion } from './ordering.js';
-import { contentHash } from './task-properties.js';
 import { syncTask, todoTarget } from './todos.js';
 
 /*

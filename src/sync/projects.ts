@@ -2,11 +2,11 @@ import { textEquals } from '../notion/filters.js';
 import { richText, title } from '../notion/properties.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, readEntity } from './entity-state.js';
 import { findOldest } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
-import { contentHash } from './task-properties.js';
 
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
   return {

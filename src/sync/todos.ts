@@ -3,6 +3,7 @@ import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
 import { findOldest } from './lookup.js';
@@ -11,7 +12,7 @@ import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
 import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
-import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
+import { type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
 
