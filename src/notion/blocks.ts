@@ -92,16 +92,18 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
     },
     async update(blockId, content: BlockInput, req) {
       const { type, ...rest } = content;
+      // The block's whole content is replaced with the same value: repeating it changes nothing.
       const answer = await request(
         'PATCH',
         path(blockId),
         { [type]: rest[type] },
-        { priority: priority(req) },
+        { idempotent: true, priority: priority(req) },
       );
       return parseBlock(answer, 'PATCH /v1/blocks/:id');
     },
     async remove(blockId, req) {
-      await request('DELETE', path(blockId), undefined, { priority: priority(req) });
+      // Trashing a trashed block leaves it trashed.
+      await request('DELETE', path(blockId), undefined, { idempotent: true, priority: priority(req) });
     },
   };
 }

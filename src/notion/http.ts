@@ -11,7 +11,10 @@ import type { Priority } from './types.js';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface HttpRequestOptions {
-  /** Whether repeating the request cannot duplicate anything. Default: every method but POST. */
+  /**
+   * Whether repeating the request cannot duplicate anything. Default: only GET; a write is
+   * retried on 5xx and timeouts only when its caller passes `true` (as notion-sdk-js decides).
+   */
   idempotent?: boolean;
   priority?: Priority;
 }
@@ -129,7 +132,7 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     body?: unknown,
     opts: HttpRequestOptions = {},
   ): Promise<unknown> {
-    const idempotent = opts.idempotent ?? method !== 'POST';
+    const idempotent = opts.idempotent ?? method === 'GET';
     const route = routeOf(method, path);
     let rateLimitRetries = 0;
     let serverRetries = 0;
