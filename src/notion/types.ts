@@ -1,12 +1,16 @@
 /** The Notion shapes and operations the rest of the product uses; implemented in this folder. */
+import type { CreatePageParameters } from '@notionhq/client';
 
 export type DatabaseKey = 'areas' | 'projects' | 'todos' | 'people';
 
 /** A property value as Notion returns it (loosely typed: read with the helpers in `properties.ts`). */
 export type PropertyValue = { id?: string; type: string } & Record<string, unknown>;
 
-/** A property value as we write it (the request shape, e.g. `{ checkbox: true }`). */
-export type PropertyInput = Record<string, unknown>;
+/** A property value as we write it: the SDK's request shape (e.g. `{ checkbox: true }`), checked at compile time. */
+export type PropertyInput = NonNullable<CreatePageParameters['properties']>[string];
+
+/** A date as we write it (`start`, optional `end` and `time_zone`). */
+export type DateInput = NonNullable<Extract<PropertyInput, { date: unknown }>['date']>;
 
 export interface NotionPage {
   id: string;

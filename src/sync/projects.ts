@@ -1,5 +1,6 @@
 import { textEquals } from '../notion/filters.js';
 import { richText, title } from '../notion/properties.js';
+import type { PropertyInput } from '../notion/types.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { contentHash } from './content-hash.js';
@@ -59,7 +60,7 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
 
 /** The Notion properties of a Project page (only those the database has). */
 export function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
-  const properties: Record<string, Record<string, unknown>> = { Name: title(name) };
+  const properties: Record<string, PropertyInput> = { Name: title(name) };
   if (available.has('Todoist ID')) properties['Todoist ID'] = richText(projectId);
   return properties;
 }

@@ -1,5 +1,5 @@
 import { textItems } from '../notion/properties.js';
-import type { PropertyInput } from '../notion/types.js';
+import type { DateInput, PropertyInput } from '../notion/types.js';
 import { type DueValue, dueToNotion } from '../todoist/due.js';
 import type { UpdateIntent } from '../todoist/payload.js';
 import type { TodoistTask } from '../todoist/schemas.js';
@@ -148,6 +148,6 @@ export function todoToProperties(
   return out;
 }
 
-function dueDate(due: DueValue): Record<string, string> {
+function dueDate(due: DueValue): DateInput {
   return due.timeZone ? { start: due.start, time_zone: due.timeZone } : { start: due.start };
 }
