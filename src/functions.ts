@@ -25,8 +25,10 @@ export interface FunctionHandlers {
 }
 
 /** Builds the handlers of one process; only the served role is configured (and audited) up front. */
-export function createFunctionHandlers(serve: ServeOptions): FunctionHandlers {
-  const bootLogger = createLogger();
+export function createFunctionHandlers(
+  serve: ServeOptions,
+  bootLogger: Logger = createLogger(),
+): FunctionHandlers {
   const configs = new Map<ConfigRole, Config>();
   const configFor = (role: ConfigRole): Config => {
     let config = configs.get(role);
