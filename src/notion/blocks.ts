@@ -91,12 +91,11 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
       }
     },
     async update(blockId, content: BlockInput, req) {
-      const { type, ...rest } = content;
       // The block's whole content is replaced with the same value: repeating it changes nothing.
       const answer = await request(
         'PATCH',
         path(blockId),
-        { [type]: rest[type] },
+        { paragraph: content.paragraph },
         { idempotent: true, priority: priority(req) },
       );
       return parseBlock(answer, 'PATCH /v1/blocks/:id');

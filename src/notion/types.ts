@@ -1,5 +1,5 @@
 /** The Notion shapes and operations the rest of the product uses; implemented in this folder. */
-import type { CreatePageParameters } from '@notionhq/client';
+import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
 
 export type DatabaseKey = 'areas' | 'projects' | 'todos' | 'people';
 
@@ -70,8 +70,11 @@ export interface NotionBlock {
   }>;
 }
 
-/** A block to write: `{ type: 'paragraph', paragraph: { rich_text: [...] } }`. */
-export type BlockInput = { type: string } & Record<string, unknown>;
+/** A block to write: a paragraph as the SDK types its request (the comment mirror writes nothing else). */
+export type BlockInput = Extract<BlockObjectRequest, { paragraph: unknown }> & { type: 'paragraph' };
+
+/** A rich text item as we write it (text, mention or equation, as the SDK types the request). */
+export type RichTextInput = BlockInput['paragraph']['rich_text'][number];
 
 /** Page content: the block calls the comment mirror makes (append, list, update, trash). */
 export interface NotionBlocks {

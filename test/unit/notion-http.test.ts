@@ -151,7 +151,9 @@ describe('the Notion HTTP choke point', () => {
     const unavailable = { object: 'error', code: 'service_unavailable', message: 'x' };
     const { api, seen } = await fakeNotion((_req, res) => json(res, 503, unavailable));
     // A block append does not say so: appending twice makes two blocks.
-    const append = await api.blocks.append('page-1', [{ type: 'paragraph', paragraph: {} }]).catch((e) => e);
+    const append = await api.blocks
+      .append('page-1', [{ type: 'paragraph', paragraph: { rich_text: [] } }])
+      .catch((e) => e);
     expect(isOutcomeUnknown(append)).toBe(true);
     expect(seen).toHaveLength(1);
     // Neither does a raw PATCH whose caller passed nothing.
