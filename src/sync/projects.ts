@@ -1,4 +1,3 @@
-import { textEquals } from '../notion/filters.js';
 import { richText, title } from '../notion/properties.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { ProjectEvent } from '../todoist/payload.js';
@@ -6,16 +5,12 @@ import { applyEntity, type PageTarget } from './apply-entity.js';
 import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, readEntity } from './entity-state.js';
-import { findOldest } from './lookup.js';
+import { todoistPage } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
 
+/** The Notion page of one Todoist project, found by its `Todoist ID`. */
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
-  return {
-    kind: 'project',
-    key: projectId,
-    db: 'projects',
-    lookup: () => findOldest(ctx, 'projects', textEquals('Todoist ID', projectId)),
-  };
+  return todoistPage(ctx, 'project', projectId);
 }
 
 /** A placeholder title for a project whose name we do not know yet; the next project event fixes it. */

@@ -1,4 +1,3 @@
-import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
@@ -6,7 +5,7 @@ import { ensureAreas } from './areas.js';
 import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
-import { findOldest } from './lookup.js';
+import { todoistPage } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
@@ -18,12 +17,7 @@ export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
 
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
-  return {
-    kind: 'todo',
-    key: taskId,
-    db: 'todos',
-    lookup: () => findOldest(ctx, 'todos', textEquals('Todoist ID', taskId)),
-  };
+  return todoistPage(ctx, 'todo', taskId);
 }
 
 /** Whether the opt-in/opt-out filters leave this task out of the sync. */
