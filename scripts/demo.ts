@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { isUsageError, parseFlags } from '../src/cli/args.js';
 import { runAsScript } from '../src/cli/script.js';
 import { loadConfig } from '../src/config/index.js';
-import { registerSecrets } from '../src/log/logger.js';
 import { createNotionApi } from '../src/notion/client.js';
 import { createSyncContext } from '../src/runtime.js';
 import { handleMessage } from '../src/sync/handle-message.js';
@@ -45,12 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const started = performance.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  registerSecrets([DEMO_NOTION_TOKEN, DEMO_CLIENT_SECRET]);
   const sandbox = await startNotionSandbox({ lagMs: LAG_MS, rps: RPS, seed: 1 });
   const store = await chooseStore((flags.store ?? 'auto') as 'auto' | 'memory' | 'firestore', say);
   const log = createRunLog({
     verbose: flags.verbose,
     path: join(tmpdir(), `notion-todoist-sync-demo-${process.pid}.log`),
+    secrets: [DEMO_NOTION_TOKEN, DEMO_CLIENT_SECRET],
   });
   try {
     const env = syncEnv(sandbox, store.env, {

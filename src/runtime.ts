@@ -10,6 +10,8 @@ import type { StateStore } from './state/store.js';
 import { createBrake } from './sync/brake.js';
 import type { SyncContext } from './sync/context.js';
 import { createEnsureOnce } from './sync/ensure-once.js';
+import { createInstanceMemory } from './sync/instance-memory.js';
+import type { StateKind } from './sync/keys.js';
 import { createLedger } from './sync/ledger.js';
 import type { TodoistApi } from './todoist/api.js';
 import { createTodoistApi } from './todoist/api.js';
@@ -21,7 +23,10 @@ export interface RuntimeOverrides {
   now?: () => number;
 }
 
-/** The composition root of event handling: builds every client once per process. */
+/**
+ * The composition root: builds everything one instance holds (Notion client and limiter, store,
+ * claims, ledger, caches, locks, counters). Nothing else keeps state between events.
+ */
 export function createSyncContext(
   config: Config,
   logger: Logger,
@@ -37,6 +42,15 @@ export function createSyncContext(
       ? createTodoistApi({ token: config.todoist.apiToken, baseUrl: config.todoist.baseUrl, logger })
       : undefined);
   const databases = config.notion.databases;
+  const claimsOf = <K extends StateKind>(claimOwner: string) =>
+    createEnsureOnce<K>({
+      store,
+      logger,
+      owner: claimOwner,
+      leaseMs: config.state.leaseMs,
+      indexLagMs: config.notion.indexLagMs,
+      now,
+    });
   let schemas: ReturnType<typeof checkSchemas> | undefined;
   const loadSchemas = () => {
     schemas ??= checkSchemas(notion, databases).catch((error: unknown) => {
@@ -47,20 +61,15 @@ export function createSyncContext(
   };
   return {
     config,
+    owner,
     notion,
     store,
     logger,
     todoist,
     now,
     brake: createBrake({ limitPerMinute: config.sync.createLimitPerMinute, logger, now }),
-    ensure: createEnsureOnce({
-      store,
-      logger,
-      owner,
-      leaseMs: config.state.leaseMs,
-      indexLagMs: config.notion.indexLagMs,
-      now,
-    }),
+    ensure: claimsOf(owner),
+    commentClaims: claimsOf<'comment'>(`${owner}:comments`),
     ledger: createLedger({
       store,
       logger,
@@ -69,6 +78,7 @@ export function createSyncContext(
       ttlMs: config.state.ledgerTtlMs,
       now,
     }),
+    memory: createInstanceMemory(now),
     async properties(db: DatabaseKey) {
       const result = await loadSchemas();
       return result.available[db] ?? new Set<string>();

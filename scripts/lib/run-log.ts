@@ -17,7 +17,12 @@ export interface RunLog {
 const SEVERITY = /"severity":"([A-Z]+)"/;
 
 /** A logger writing to `path` (or stderr when `verbose`, or nowhere when both are absent). */
-export function createRunLog(options: { verbose: boolean; path?: string | undefined }): RunLog {
+export function createRunLog(options: {
+  verbose: boolean;
+  path?: string | undefined;
+  /** Values never to write (tokens). */
+  secrets?: readonly string[];
+}): RunLog {
   const counts: Partial<Record<Severity, number>> = {};
   let stream: WriteStream | undefined;
   if (!options.verbose && options.path) stream = createWriteStream(options.path, { flags: 'w' });
@@ -28,7 +33,7 @@ export function createRunLog(options: { verbose: boolean; path?: string | undefi
     else stream?.write(`${line}\n`);
   };
   return {
-    logger: createLogger({ sink, minSeverity: 'INFO' }),
+    logger: createLogger({ sink, minSeverity: 'INFO', secrets: options.secrets ?? [] }),
     path: stream ? options.path : undefined,
     counts: () => ({ ...counts }),
     close: () =>

@@ -6,16 +6,15 @@
 import { applyPlan } from '../audit/merge-apply.js';
 import { buildPlan, isEmptyPlan, type MergePlan } from '../audit/merge-plan.js';
 import { relationReader } from '../audit/relation-reader.js';
-import { type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
+import { type Env, isConfigError, loadConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
-import { createLogger, registerSecrets } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
 import { createSyncContext } from '../runtime.js';
 import type { StateStore } from '../state/store.js';
 import type { EntityKind } from '../sync/keys.js';
 import { isUsageError, parseFlags } from './args.js';
-import { type CliIo, EXIT, processIo } from './io.js';
+import { type CliIo, cliLogger, EXIT, processIo } from './io.js';
 import { planData, planText, resultText } from './plan-report.js';
 import { createProgress } from './progress.js';
 import { runAsScript } from './script.js';
@@ -89,8 +88,7 @@ export async function main(
     );
     return EXIT.error;
   }
-  registerSecrets(secretsOf(config));
-  const logger = createLogger({ minSeverity: 'WARNING', sink: (line) => io.stderr(`${line}\n`) });
+  const logger = cliLogger(io, config);
   const base = createNotionApi({ config: config.notion, logger });
   const notion = hooks.wrapNotion ? hooks.wrapNotion(base) : base;
   const ctx = createSyncContext(config, logger, { notion, ...(hooks.store ? { store: hooks.store } : {}) });

@@ -3,8 +3,8 @@
  * `npm run doctor`: checks the configuration, Notion (reachability, token, databases and their
  * properties), Firestore and the Pub/Sub topic; prints a checklist with a fix for each failed line.
  */
-import type { ConfigRole, Env } from '../config/index.js';
-import { createLogger, registerSecrets } from '../log/logger.js';
+import { type ConfigRole, type Env, secretsOf } from '../config/index.js';
+import { createLogger } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
 import { isUsageError, parseFlags } from './args.js';
@@ -105,8 +105,7 @@ export async function main(
       lines: [{ status: 'skip', label: 'skipped until the environment is fixed' }],
     });
   } else {
-    registerSecrets([config.notion.token, config.todoist.clientSecret, config.todoist.apiToken]);
-    const logger = createLogger({ minSeverity: 'ERROR', sink: () => {} });
+    const logger = createLogger({ minSeverity: 'ERROR', sink: () => {}, secrets: secretsOf(config) });
     const raw = createNotionApi({
       config: { ...config.notion, timeoutMs: Math.min(config.notion.timeoutMs, timeoutMs) },
       logger,

@@ -1,3 +1,6 @@
+import { type Config, secretsOf } from '../config/index.js';
+import { createLogger, type Logger } from '../log/logger.js';
+
 /** Where a CLI writes: injected so tests run the commands in-process and read what they print. */
 export interface CliIo {
   stdout(text: string): void;
@@ -14,6 +17,15 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stderr.isTTY === true,
   };
+}
+
+/** The logger of a command run: warnings and errors as JSON lines on stderr, the config's secrets redacted. */
+export function cliLogger(io: CliIo, config: Config): Logger {
+  return createLogger({
+    minSeverity: 'WARNING',
+    sink: (line) => io.stderr(`${line}\n`),
+    secrets: secretsOf(config),
+  });
 }
 
 /** Exit codes every CLI of the project uses. */

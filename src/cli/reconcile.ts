@@ -3,9 +3,8 @@
  * `npm run reconcile`: brings Notion in line with Todoist (the first backfill of an existing
  * account, and repairs). Applies by default; `--dry-run` only prints what would change.
  */
-import { type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
+import { type Env, isConfigError, loadConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
-import { createLogger, registerSecrets } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
 import { reconcile } from '../reconcile/engine.js';
@@ -14,7 +13,7 @@ import { createSyncContext } from '../runtime.js';
 import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
 import { isUsageError, parseFlags, UsageError } from './args.js';
-import { type CliIo, EXIT, processIo } from './io.js';
+import { type CliIo, cliLogger, EXIT, processIo } from './io.js';
 import { createProgress } from './progress.js';
 import { runAsScript } from './script.js';
 
@@ -98,8 +97,7 @@ export async function main(
     );
     return EXIT.error;
   }
-  registerSecrets(secretsOf(config));
-  const logger = createLogger({ minSeverity: 'WARNING', sink: (line) => io.stderr(`${line}\n`) });
+  const logger = cliLogger(io, config);
   const base = createNotionApi({ config: config.notion, logger });
   const notion = hooks.wrapNotion ? hooks.wrapNotion(base) : base;
   const ctx = createSyncContext(config, logger, {

@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../config/index.js';
+import { cliInvocation } from '../config/invocation.js';
 
-function invokedPath(): string | undefined {
-  const entry = process.argv[1];
+function invokedPath(entry: string | undefined): string | undefined {
   if (!entry) return undefined;
   try {
     // The package bin is a symlink in node_modules/.bin.
@@ -22,8 +22,9 @@ export function runAsScript(
   main: (argv: readonly string[], env: Env) => Promise<number>,
 ): void {
   const self = fileURLToPath(moduleUrl);
-  if (invokedPath() !== self) return;
-  main(process.argv.slice(2), process.env).then(
+  const invocation = cliInvocation();
+  if (invokedPath(invocation.entry) !== self) return;
+  main(invocation.args, invocation.env).then(
     (code) => {
       process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },

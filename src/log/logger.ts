@@ -23,35 +23,26 @@ export type LogSink = (line: string) => void;
 const SECRET_KEY = /(token|secret|password|authorization|api[_-]?key|hmac|signature)/i;
 const REDACTED = '[REDACTED]';
 
-let secretValues: string[] = [];
-
-/** Values (tokens, client secrets) that must never appear in a log line, wherever they occur. */
-export function registerSecrets(values: Iterable<string | undefined>): void {
-  const next = new Set(secretValues);
-  for (const v of values) if (v && v.length >= 6) next.add(v);
-  secretValues = [...next];
-}
-
-function scrubString(value: string): string {
+function scrubString(value: string, secrets: readonly string[]): string {
   let out = value;
-  for (const secret of secretValues) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 
-function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubString(value);
+function redact(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value, secrets);
   if (value instanceof Error) {
-    const out: LogFields = { name: value.name, message: scrubString(value.message) };
+    const out: LogFields = { name: value.name, message: scrubString(value.message, secrets) };
     const code = (value as { code?: unknown }).code;
     if (code !== undefined) out['code'] = code;
-    if (value.cause !== undefined && depth < 3) out['cause'] = redact(value.cause, depth + 1);
+    if (value.cause !== undefined && depth < 3) out['cause'] = redact(value.cause, secrets, depth + 1);
     return out;
   }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   const out: LogFields = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? REDACTED : redact(v, depth + 1);
+    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? REDACTED : redact(v, secrets, depth + 1);
   }
   return out;
 }
@@ -62,18 +53,22 @@ export interface LoggerOptions {
   sink?: LogSink;
   minSeverity?: Severity;
   fields?: LogFields;
+  /** Values (tokens, client secrets) that must never appear in a line, wherever they occur. */
+  secrets?: Iterable<string | undefined>;
 }
 
 /** Creates a logger writing one JSON line per entry (stdout for < ERROR, stderr otherwise by default). */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = LEVELS[options.minSeverity ?? 'DEBUG'];
   const base = options.fields ?? {};
+  // Short values would redact ordinary words; real tokens are long.
+  const secrets = [...new Set(options.secrets ?? [])].filter((v): v is string => !!v && v.length >= 6);
   const write = (severity: Severity, message: string, fields?: LogFields): void => {
     if (LEVELS[severity] < min) return;
-    const entry = redact({ ...base, ...fields }) as LogFields;
+    const entry = redact({ ...base, ...fields }, secrets) as LogFields;
     const line = JSON.stringify({
       severity,
-      message: scrubString(message),
+      message: scrubString(message, secrets),
       time: new Date().toISOString(),
       ...entry,
     });
@@ -88,7 +83,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (m, f) => write('WARNING', m, f),
     error: (m, f) => write('ERROR', m, f),
     critical: (m, f) => write('CRITICAL', m, f),
-    child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
+    child: (fields) => createLogger({ ...options, secrets, fields: { ...base, ...fields } }),
   };
 }
 

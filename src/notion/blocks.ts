@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { NotionError } from './errors.js';
 import type { HttpMethod, HttpRequestOptions } from './http.js';
-import type { BlockInput, NotionApi, NotionBlock, NotionBlocks, RequestOptions } from './types.js';
+import type { BlockInput, NotionBlock, NotionBlocks, RequestOptions } from './types.js';
 
 /** The raw request function of `NotionClient` (limiter, retry policy and error translation included). */
 export type NotionRequest = (
@@ -91,34 +91,18 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
       }
     },
     async update(blockId, content: BlockInput, req) {
-      const { type, ...rest } = content;
+      // The block's whole content is replaced with the same value: repeating it changes nothing.
       const answer = await request(
         'PATCH',
         path(blockId),
-        { [type]: rest[type] },
-        { priority: priority(req) },
+        { paragraph: content.paragraph },
+        { idempotent: true, priority: priority(req) },
       );
       return parseBlock(answer, 'PATCH /v1/blocks/:id');
     },
     async remove(blockId, req) {
-      await request('DELETE', path(blockId), undefined, { priority: priority(req) });
+      // Trashing a trashed block leaves it trashed.
+      await request('DELETE', path(blockId), undefined, { idempotent: true, priority: priority(req) });
     },
   };
-}
-
-const cache = new WeakMap<object, NotionBlocks>();
-
-/**
- * The block operations of a Notion client: its own `blocks` when it has them, else built over its
- * `request` (the production `NotionClient`); undefined when it has neither (a read-only wrapper).
- */
-export function blocksOf(notion: NotionApi): NotionBlocks | undefined {
-  if (notion.blocks) return notion.blocks;
-  const known = cache.get(notion);
-  if (known) return known;
-  const request: unknown = (notion as { request?: unknown }).request;
-  if (typeof request !== 'function') return undefined;
-  const made = createBlocks((...args) => (request as NotionRequest).apply(notion, args));
-  cache.set(notion, made);
-  return made;
 }

@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { createBlocks } from './blocks.js';
 import { createDatabaseCatalog } from './data-sources.js';
 import { createNotionHttp, type HttpMethod, type HttpRequestOptions } from './http.js';
 import { createLimiter, type Limiter, type LimiterStats } from './limiter.js';
@@ -10,7 +11,7 @@ import { createQueries } from './query.js';
 import type { RetryPolicy } from './retry.js';
 import { createSchemaReader } from './schema-reader.js';
 import type { RequestStats } from './stats.js';
-import type { NotionApi } from './types.js';
+import type { NotionApi, NotionBlocks } from './types.js';
 
 export interface CreateNotionApiOptions {
   config: Config['notion'];
@@ -29,6 +30,7 @@ export interface NotionClient extends NotionApi {
   request(method: HttpMethod, path: string, body?: unknown, options?: HttpRequestOptions): Promise<unknown>;
   stats(): RequestStats & { limiter: LimiterStats };
   limiter: Limiter;
+  blocks: NotionBlocks;
   /** Closes the keep-alive connections. */
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export function createNotionApi(options: CreateNotionApiOptions): NotionClient {
     request: http.request,
     stats: () => ({ ...http.stats(), limiter: limiter.stats() }),
     limiter,
+    blocks: createBlocks(http.request),
     close: () => http.close(),
   };
 }

@@ -1,46 +1,7 @@
 import { AppError } from '../errors.js';
+import { ERROR_CODES, isApiCode, type NotionErrorCode } from './error-codes.js';
 
-/** Error codes the Notion API itself returns in `{"object":"error","code":…}`. */
-export const NOTION_API_CODES = [
-  'unauthorized',
-  'restricted_resource',
-  'object_not_found',
-  'rate_limited',
-  'invalid_json',
-  'invalid_request_url',
-  'invalid_request',
-  'missing_version',
-  'validation_error',
-  'conflict_error',
-  'internal_server_error',
-  'service_overload',
-  'service_unavailable',
-  'gateway_timeout',
-] as const;
-
-export type NotionApiCode = (typeof NOTION_API_CODES)[number];
-
-/** Our own codes: transport failures, unknowable create outcomes, schema problems, odd answers. */
-export type NotionLocalCode =
-  | 'request_timeout'
-  | 'network_error'
-  | 'outcome_unknown'
-  | 'schema_invalid'
-  | 'unexpected_response';
-
-export type NotionErrorCode = NotionApiCode | NotionLocalCode;
-
-const TRANSIENT: ReadonlySet<NotionErrorCode> = new Set<NotionErrorCode>([
-  'rate_limited',
-  'service_overload',
-  'internal_server_error',
-  'service_unavailable',
-  'gateway_timeout',
-  'conflict_error',
-  'request_timeout',
-  'network_error',
-  'outcome_unknown',
-]);
+export type { NotionApiCode, NotionErrorCode, NotionLocalCode } from './error-codes.js';
 
 export interface NotionErrorOptions {
   status?: number | undefined;
@@ -61,7 +22,10 @@ export class NotionError extends AppError<NotionErrorCode> {
   readonly apiCode: string | undefined;
 
   constructor(code: NotionErrorCode, message: string, options: NotionErrorOptions = {}) {
-    super(code, message, { cause: options.cause, transient: options.transient ?? TRANSIENT.has(code) });
+    super(code, message, {
+      cause: options.cause,
+      transient: options.transient ?? ERROR_CODES[code].transient,
+    });
     this.status = options.status;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
@@ -101,10 +65,6 @@ export function codeForStatus(status: number): NotionErrorCode {
   if (status === 504) return 'gateway_timeout';
   if (status === 529) return 'service_overload';
   return status >= 500 ? 'internal_server_error' : 'unexpected_response';
-}
-
-function isApiCode(code: unknown): code is NotionApiCode {
-  return typeof code === 'string' && (NOTION_API_CODES as readonly string[]).includes(code);
 }
 
 /** Translates an HTTP error answer (status, raw body, headers) into a NotionError. */

@@ -11,7 +11,10 @@ import type { Priority } from './types.js';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface HttpRequestOptions {
-  /** Whether repeating the request cannot duplicate anything. Default: every method but POST. */
+  /**
+   * Whether repeating the request cannot duplicate anything. Default: only GET; a write is
+   * retried on 5xx and timeouts only when its caller passes `true` (as notion-sdk-js decides).
+   */
   idempotent?: boolean;
   priority?: Priority;
 }
@@ -44,10 +47,13 @@ const NOT_SENT = new Set([
   'ENETUNREACH',
 ]);
 
-// Transport errors of requests that certainly never reached Notion.
-const neverSent = new WeakSet<NotionError>();
-
-function transportError(route: string, error: unknown, timedOut: boolean, timeoutMs: number): NotionError {
+/** Translates a transport failure, noting in `neverSent` the ones that certainly never reached Notion. */
+function transportError(
+  route: string,
+  error: unknown,
+  attempt: { timedOut: boolean; timeoutMs: number; neverSent: WeakSet<NotionError> },
+): NotionError {
+  const { timedOut, timeoutMs, neverSent } = attempt;
   if (timedOut)
     return new NotionError('request_timeout', `${route}: no answer within ${timeoutMs} ms`, { cause: error });
   const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
@@ -67,6 +73,9 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
   const counts = createRequestStats();
   const { limiter, logger } = options;
+  const neverSent = new WeakSet<NotionError>();
+  const translate = (route: string, error: unknown, timedOut: boolean) =>
+    transportError(route, error, { timedOut, timeoutMs: options.timeoutMs, neverSent });
 
   async function once(method: HttpMethod, path: string, body: unknown, route: string, idempotent: boolean) {
     const headers: Record<string, string> = {
@@ -111,7 +120,7 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
       });
     } catch (error) {
       if (isNotionError(error)) throw error;
-      throw transportError(route, error, timedOut, options.timeoutMs);
+      throw translate(route, error, timedOut);
     } finally {
       clearTimeout(timer);
     }
@@ -123,7 +132,7 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     body?: unknown,
     opts: HttpRequestOptions = {},
   ): Promise<unknown> {
-    const idempotent = opts.idempotent ?? method !== 'POST';
+    const idempotent = opts.idempotent ?? method === 'GET';
     const route = routeOf(method, path);
     let rateLimitRetries = 0;
     let serverRetries = 0;
@@ -134,7 +143,7 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
           priority: opts.priority ?? 'normal',
         });
       } catch (error) {
-        failure = isNotionError(error) ? error : transportError(route, error, false, options.timeoutMs);
+        failure = isNotionError(error) ? error : translate(route, error, false);
       }
       const maybeSent = !neverSent.has(failure);
       const decision = decideRetry(

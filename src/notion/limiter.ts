@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { Priority } from './types.js';
 
 export interface LimiterOptions {
@@ -37,7 +36,11 @@ export interface Limiter {
 const RECOVER_AFTER_MS = 2_000;
 const MIN_RATE_SHARE = 1 / 8;
 
-/** Creates a limiter: a concurrency cap (p-limit), an average-rate token bucket, a global pause, two priorities. */
+/**
+ * Creates a limiter: a concurrency cap, an average-rate token bucket, a global pause, two priorities.
+ * One gate admits a start only when all four allow it, so no request waits behind a second queue
+ * after it has used up a token.
+ */
 export function createLimiter(options: LimiterOptions): Limiter {
   const { rps, concurrency } = options;
   if (!Number.isFinite(rps) || rps <= 0)
@@ -49,7 +52,6 @@ export function createLimiter(options: LimiterOptions): Limiter {
   if (!Number.isFinite(burst) || burst < 1)
     throw new TypeError(`createLimiter: burst must be ≥ 1, got ${burst}`);
   const now = options.now ?? Date.now;
-  const cap = pLimit(concurrency);
   const queues: Record<Priority, Array<() => void>> = { normal: [], low: [] };
   let tokens = burst;
   let refilledAt = now();
@@ -107,14 +109,15 @@ export function createLimiter(options: LimiterOptions): Limiter {
         queues[opts.priority ?? 'normal'].push(() => {
           running += 1;
           started += 1;
-          cap(async () => {
+          const run = async (): Promise<T> => {
             try {
               return await fn();
             } finally {
               running -= 1;
               pump();
             }
-          }).then(resolve, reject);
+          };
+          run().then(resolve, reject);
         });
         pump();
       });

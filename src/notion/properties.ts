@@ -1,5 +1,5 @@
 /** Property value builders (request shapes) and readers (response shapes). */
-import type { PropertyInput } from './types.js';
+import type { DateInput, PropertyInput } from './types.js';
 
 export {
   readCheckbox,
@@ -57,9 +57,9 @@ export function date(
   value: { start: string; end?: string | null; timeZone?: string | null } | null,
 ): PropertyInput {
   if (value === null) return { date: null };
-  const out: Record<string, string | null> = { start: value.start };
-  if (value.end) out['end'] = value.end;
-  if (value.timeZone) out['time_zone'] = value.timeZone;
+  const out: DateInput = { start: value.start };
+  if (value.end) out.end = value.end;
+  if (value.timeZone) out.time_zone = value.timeZone;
   return { date: out };
 }
 

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from './error-codes.js';
 import { NotionError } from './errors.js';
 
 /** How hard to retry; every field has a default in `DEFAULT_RETRY`. */
@@ -24,7 +25,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /** What the transport knows about one failed attempt, beyond the error itself. */
 export interface AttemptContext {
-  /** GET, PATCH and read-only POSTs (queries): repeating them cannot duplicate anything. */
+  /** Repeating the request cannot duplicate anything: GETs, and writes whose caller says so. */
   idempotent: boolean;
   /** False only when the request certainly never reached Notion (connection refused, DNS failure). */
   maybeSent: boolean;
@@ -36,16 +37,6 @@ export type RetryDecision =
   | { kind: 'retry'; delayMs: number; budget: 'rate' | 'server'; pauseAll: boolean }
   | { kind: 'fail'; error: NotionError; pauseAllMs?: number };
 
-const RATE_CODES = new Set(['rate_limited', 'service_overload']);
-const SERVER_CODES = new Set([
-  'internal_server_error',
-  'service_unavailable',
-  'gateway_timeout',
-  'conflict_error',
-  'request_timeout',
-  'network_error',
-]);
-
 /** Exponential backoff with jitter: between base/2 and 1.5·base, base = initial·2^attempt, capped. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
@@ -53,9 +44,10 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 }
 
 /**
- * The retry policy, decided by error code AND idempotency: 429/529 are always retried (Notion did
- * not process the request); 5xx, 409, timeouts and resets only when repeating cannot duplicate. A
- * create that may have reached Notion becomes `outcome_unknown`, never retried here.
+ * The only retry decider, by error code (the `ERROR_CODES` table) AND idempotency: 429/529 are
+ * always retried (Notion did not process the request); 5xx, 409, timeouts and resets only when the
+ * caller said repeating cannot duplicate. A write that may have reached Notion becomes
+ * `outcome_unknown`, never retried here.
  */
 export function decideRetry(
   error: NotionError,
@@ -63,13 +55,14 @@ export function decideRetry(
   policy: RetryPolicy = DEFAULT_RETRY,
   random: () => number = Math.random,
 ): RetryDecision {
-  if (RATE_CODES.has(error.code)) {
+  const { request } = ERROR_CODES[error.code];
+  if (request === 'always') {
     const delayMs = error.retryAfterMs ?? backoffMs(ctx.rateLimitRetries, policy, random);
     if (delayMs > policy.maxRetryAfterMs) return { kind: 'fail', error, pauseAllMs: delayMs };
     if (ctx.rateLimitRetries >= policy.maxRateLimitRetries) return { kind: 'fail', error };
     return { kind: 'retry', delayMs, budget: 'rate', pauseAll: true };
   }
-  if (!SERVER_CODES.has(error.code)) return { kind: 'fail', error };
+  if (request === 'never') return { kind: 'fail', error };
   const safe = ctx.idempotent || (error.code === 'network_error' && !ctx.maybeSent);
   if (!safe) {
     return {

@@ -1,12 +1,16 @@
 /** The Notion shapes and operations the rest of the product uses; implemented in this folder. */
+import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
 
 export type DatabaseKey = 'areas' | 'projects' | 'todos' | 'people';
 
 /** A property value as Notion returns it (loosely typed: read with the helpers in `properties.ts`). */
 export type PropertyValue = { id?: string; type: string } & Record<string, unknown>;
 
-/** A property value as we write it (the request shape, e.g. `{ checkbox: true }`). */
-export type PropertyInput = Record<string, unknown>;
+/** A property value as we write it: the SDK's request shape (e.g. `{ checkbox: true }`), checked at compile time. */
+export type PropertyInput = NonNullable<CreatePageParameters['properties']>[string];
+
+/** A date as we write it (`start`, optional `end` and `time_zone`). */
+export type DateInput = NonNullable<Extract<PropertyInput, { date: unknown }>['date']>;
 
 export interface NotionPage {
   id: string;
@@ -66,8 +70,11 @@ export interface NotionBlock {
   }>;
 }
 
-/** A block to write: `{ type: 'paragraph', paragraph: { rich_text: [...] } }`. */
-export type BlockInput = { type: string } & Record<string, unknown>;
+/** A block to write: a paragraph as the SDK types its request (the comment mirror writes nothing else). */
+export type BlockInput = Extract<BlockObjectRequest, { paragraph: unknown }> & { type: 'paragraph' };
+
+/** A rich text item as we write it (text, mention or equation, as the SDK types the request). */
+export type RichTextInput = BlockInput['paragraph']['rich_text'][number];
 
 /** Page content: the block calls the comment mirror makes (append, list, update, trash). */
 export interface NotionBlocks {
@@ -101,6 +108,6 @@ export interface NotionApi {
   schema(databaseId: string, request?: RequestOptions): Promise<DatabaseSchema>;
   /** Requests sent so far, by route (`POST /v1/pages`, ...), for benchmarks and logs. */
   stats(): { total: number; byRoute: Record<string, number> };
-  /** Page content; absent on clients that cannot edit blocks (see `blocksOf` in `blocks.ts`). */
+  /** Page content; absent on clients that cannot edit blocks (a dry run's read-only wrapper). */
   blocks?: NotionBlocks;
 }

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { AppError } from '../errors.js';
 import type { SyncContext } from '../sync/context.js';
 import { applyRun, type RunInput } from './apply-run.js';
@@ -31,7 +29,6 @@ export function isReconcileError(value: unknown): value is ReconcileError {
 }
 
 export const RECONCILE_LEASE = 'reconcile';
-const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 function windowFor(
   options: ReconcileOptions,
@@ -85,7 +82,13 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   const leaseMs = options.leaseMs ?? 120_000;
   const lease = dryRun
     ? undefined
-    : await acquireLease({ store: ctx.store, name: RECONCILE_LEASE, owner, ttlMs: leaseMs, now: ctx.now });
+    : await acquireLease({
+        store: ctx.store,
+        name: RECONCILE_LEASE,
+        owner: ctx.owner,
+        ttlMs: leaseMs,
+        now: ctx.now,
+      });
   if (!dryRun && !lease) {
     const holder = await leaseHolder(ctx.store, RECONCILE_LEASE, ctx.now);
     ctx.logger.info('another reconcile is running; this one does nothing', { holder: holder?.owner });

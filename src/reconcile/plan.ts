@@ -1,9 +1,10 @@
+import { contentHash } from '../sync/content-hash.js';
 import type { SyncContext } from '../sync/context.js';
 import { readEntity } from '../sync/entity-state.js';
 import type { EntityKind } from '../sync/keys.js';
 import { decide, eventVersion } from '../sync/ordering.js';
 import { projectProperties } from '../sync/projects.js';
-import { contentHash, taskToTodo } from '../sync/task-properties.js';
+import { taskToTodo } from '../sync/task-properties.js';
 import { isFilteredOut, todoProperties } from '../sync/todos.js';
 import type { ProjectEvent, TaskEvent } from '../todoist/payload.js';
 

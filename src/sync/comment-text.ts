@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textItems } from '../notion/properties.js';
-import type { BlockInput, NotionBlock } from '../notion/types.js';
+import type { BlockInput, NotionBlock, RichTextInput } from '../notion/types.js';
 import { parseTimestampMicros } from '../todoist/timestamp.js';
 
 /*
@@ -49,7 +49,7 @@ export function commentStamp(postedAt: string | null): string | undefined {
 /** The paragraph block mirroring one comment (pure). */
 export function commentBlock(input: CommentInput): BlockInput {
   const link = { url: commentUrl(input.taskId, input.noteId) };
-  const items: Array<Record<string, unknown>> = [
+  const items: RichTextInput[] = [
     { type: 'text', text: { content: commentStamp(input.postedAt) ?? 'Comment', link } },
     { type: 'text', text: { content: ' — ' } },
   ];

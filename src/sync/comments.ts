@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { blocksOf } from '../notion/blocks.js';
 import type { NoteEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { applyComment, CommentError, type CommentOutcome, type CommentState } from './comment-apply.js';
 import { type CommentInput, commentBlock } from './comment-text.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
-import { createEnsureOnce, type EnsureOnce } from './ensure-once.js';
 import { commitDesired, readEntity } from './entity-state.js';
-import { createKeyedMutex } from './keyed-mutex.js';
 import { decide, eventVersion } from './ordering.js';
-import { contentHash } from './task-properties.js';
 import { syncTask, todoTarget } from './todos.js';
 
 /*
@@ -26,32 +21,6 @@ import { syncTask, todoTarget } from './todos.js';
 
 export { CommentError, type CommentOutcome, type CommentState, isCommentError } from './comment-apply.js';
 
-/** Per instance (one per SyncContext): comment claims under their own owner id, and a keyed mutex. */
-interface CommentRuntime {
-  claims: EnsureOnce<'comment'>;
-  serial: ReturnType<typeof createKeyedMutex>;
-}
-const runtimes = new WeakMap<object, CommentRuntime>();
-
-function runtime(ctx: SyncContext): CommentRuntime {
-  let rt = runtimes.get(ctx.ensure);
-  if (!rt) {
-    rt = {
-      claims: createEnsureOnce<'comment'>({
-        store: ctx.store,
-        logger: ctx.logger,
-        owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}:comments`,
-        leaseMs: ctx.config.state.leaseMs,
-        indexLagMs: ctx.config.notion.indexLagMs,
-        now: ctx.now,
-      }),
-      serial: createKeyedMutex(),
-    };
-    runtimes.set(ctx.ensure, rt);
-  }
-  return rt;
-}
-
 /** note:added/updated/deleted: append, edit in place or remove the comment's paragraph. */
 export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<CommentOutcome> {
   const { note } = event;
@@ -61,15 +30,14 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
     log.info('project comment not mirrored (only task comments are)', { ignored: true });
     return 'ignored';
   }
-  const blocks = blocksOf(ctx.notion);
+  const blocks = ctx.notion.blocks;
   if (!blocks) throw new CommentError('blocks_unsupported', 'this Notion client cannot edit page content');
   const isDelete = event.eventName === 'note:deleted' || note.is_deleted;
   const version = eventVersion({
     eventName: event.eventName,
     triggeredAt: event.triggeredAt ?? note.posted_at,
   });
-  const rt = runtime(ctx);
-  return rt.serial(note.id, async () => {
+  return ctx.memory.serial.comment(note.id, async () => {
     const before = await readEntity(ctx.store, 'comment', note.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(log);
     if (!isDelete) {
@@ -101,7 +69,7 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
       before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(log);
-    return applyComment({ ctx, blocks, claims: rt.claims, noteId: note.id }, outcome.stored);
+    return applyComment({ ctx, blocks, claims: ctx.commentClaims, noteId: note.id }, outcome.stored);
   });
 }
 

@@ -5,15 +5,22 @@ import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
 import type { CreateBrake } from './brake.js';
 import type { EnsureOnce } from './ensure-once.js';
+import type { InstanceMemory } from './instance-memory.js';
 import type { Ledger } from './ledger.js';
 
 /** Everything event handling needs, built once per process by the composition root. */
 export interface SyncContext {
   config: Config;
+  /** This instance's id (host, process, random), the owner of its claims and leases. */
+  owner: string;
   notion: NotionApi;
   store: StateStore;
   ensure: EnsureOnce;
+  /** Claims of comment blocks, under an owner id of their own. */
+  commentClaims: EnsureOnce<'comment'>;
   ledger: Ledger;
+  /** This instance's caches, per-entity locks and counters. */
+  memory: InstanceMemory;
   logger: Logger;
   /** Names of the properties each database has (schema read and checked once per process). */
   properties(db: DatabaseKey): Promise<ReadonlySet<string>>;

@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger.js';
 import { isOutcomeUnknown } from '../notion/errors.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
 import { docId, type EntityKind, type StateKind } from './keys.js';
-import { createSingleFlight, LruMap } from './single-flight.js';
+import { LruMap } from './lru-map.js';
+import { createSingleFlight } from './single-flight.js';
 
 /*
  * ensure-once(kind, key) → Notion page id, across processes, with Notion as an index that lags.

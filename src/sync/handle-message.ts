@@ -28,9 +28,6 @@ export class DeliveryBusyError extends AppError<'delivery_in_progress'> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Events acknowledged without applying, by name, since this instance started. */
-const ignoredCounts = new Map<string, number>();
-
 /**
  * Handles one Pub/Sub message. Returns normally to ack; throws only for transient failures so
  * Pub/Sub retries. Malformed messages are logged at ERROR and acked.
@@ -50,8 +47,9 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     return 'poison';
   }
   if (event.kind === 'ignored') {
-    const count = (ignoredCounts.get(event.eventName) ?? 0) + 1;
-    ignoredCounts.set(event.eventName, count);
+    const ignored = ctx.memory.ignoredEvents;
+    const count = (ignored.get(event.eventName) ?? 0) + 1;
+    ignored.set(event.eventName, count);
     log.info('event acknowledged, not applied', { eventName: event.eventName, ignored: true, count });
     return 'ignored';
   }

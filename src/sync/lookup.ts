@@ -1,4 +1,6 @@
+import { textEquals } from '../notion/filters.js';
 import type { DatabaseKey, Filter, NotionPage } from '../notion/types.js';
+import type { PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 
 /** The canonical page among several: the oldest, ties broken by id, as cleanup chooses too. */
@@ -29,4 +31,10 @@ export async function findOldest(
     if (!page.in_trash && !page.archived && accept(page)) matches.push(page);
   }
   return oldestPage(matches)?.id;
+}
+
+/** The page of a Todoist task or project, found by its `Todoist ID` (the oldest when several). */
+export function todoistPage(ctx: SyncContext, kind: 'todo' | 'project', key: string): PageTarget {
+  const db = kind === 'todo' ? 'todos' : 'projects';
+  return { kind, key, db, lookup: () => findOldest(ctx, db, textEquals('Todoist ID', key)) };
 }

@@ -1,7 +1,8 @@
 import { readEmail, readText, readTitle } from '../notion/properties.js';
 import type { SyncContext } from './context.js';
 
-interface PersonIndex {
+/** The People pages by Todoist ID, email and exact name, as read at `loadedAt`. */
+export interface PersonIndex {
   byTodoistId: Map<string, string>;
   byEmail: Map<string, string>;
   byName: Map<string, string>;
@@ -15,14 +16,23 @@ export interface Collaborator {
   name?: string | undefined;
 }
 
+/** One instance's knowledge of people: the People pages (read in one go) and the Todoist users seen. */
+export interface PeopleCache {
+  index: Promise<PersonIndex> | undefined;
+  collaborators: Map<string, Collaborator>;
+}
+
+/** An empty People cache; the composition root makes one per instance. */
+export function createPeopleCache(): PeopleCache {
+  return { index: undefined, collaborators: new Map() };
+}
+
 const REFRESH_MS = 10 * 60_000;
-let index: Promise<PersonIndex> | undefined;
-const collaborators = new Map<string, Collaborator>();
 
 /** Remembers who a Todoist user is (from webhook initiators or the API) for email and name matching. */
-export function rememberCollaborator(person: Collaborator): void {
-  const known = collaborators.get(person.id);
-  collaborators.set(person.id, { ...known, ...person });
+export function rememberCollaborator(cache: PeopleCache, person: Collaborator): void {
+  const known = cache.collaborators.get(person.id);
+  cache.collaborators.set(person.id, { ...known, ...person });
 }
 
 async function loadIndex(ctx: SyncContext): Promise<PersonIndex> {
@@ -46,7 +56,11 @@ async function loadIndex(ctx: SyncContext): Promise<PersonIndex> {
   return built;
 }
 
-function match(people: PersonIndex, uid: string): string | undefined {
+function match(
+  people: PersonIndex,
+  collaborators: PeopleCache['collaborators'],
+  uid: string,
+): string | undefined {
   const hit = people.byTodoistId.get(uid);
   if (hit) return hit;
   const who = collaborators.get(uid);
@@ -64,25 +78,21 @@ export async function resolveAssignee(
   projectId?: string | null,
 ): Promise<string | undefined> {
   if (!ctx.config.notion.databases.people) return undefined;
-  if (!index || ctx.now() - (await index).loadedAt > REFRESH_MS) {
-    index = loadIndex(ctx).catch((error: unknown) => {
-      index = undefined;
+  const cache = ctx.memory.people;
+  if (!cache.index || ctx.now() - (await cache.index).loadedAt > REFRESH_MS) {
+    const loading: Promise<PersonIndex> = loadIndex(ctx).catch((error: unknown) => {
+      if (cache.index === loading) cache.index = undefined;
       throw error;
     });
+    cache.index = loading;
   }
-  const people = await index;
-  const found = match(people, uid);
-  if (found || collaborators.has(uid) || !ctx.todoist || !projectId) return found;
+  const people = await cache.index;
+  const found = match(people, cache.collaborators, uid);
+  if (found || cache.collaborators.has(uid) || !ctx.todoist || !projectId) return found;
   try {
-    for await (const c of ctx.todoist.getCollaborators(projectId)) rememberCollaborator(c);
+    for await (const c of ctx.todoist.getCollaborators(projectId)) rememberCollaborator(cache, c);
   } catch (error) {
     ctx.logger.warn('could not read collaborators from Todoist', { projectId, error });
   }
-  return match(people, uid);
-}
-
-/** Forgets the People index (tests, and after People pages change). */
-export function resetPeopleCache(): void {
-  index = undefined;
-  collaborators.clear();
+  return match(people, cache.collaborators, uid);
 }

@@ -1,24 +1,16 @@
-import { textEquals } from '../notion/filters.js';
 import { richText, title } from '../notion/properties.js';
+import type { PropertyInput } from '../notion/types.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, readEntity } from './entity-state.js';
-import { createKeyedMutex } from './keyed-mutex.js';
-import { findOldest } from './lookup.js';
+import { todoistPage } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
-import { contentHash } from './task-properties.js';
 
-const perProject = createKeyedMutex();
-const names = new Map<string, Promise<string | undefined>>();
-
+/** The Notion page of one Todoist project, found by its `Todoist ID`. */
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
-  return {
-    kind: 'project',
-    key: projectId,
-    db: 'projects',
-    lookup: () => findOldest(ctx, 'projects', textEquals('Todoist ID', projectId)),
-  };
+  return todoistPage(ctx, 'project', projectId);
 }
 
 /** A placeholder title for a project whose name we do not know yet; the next project event fixes it. */
@@ -29,22 +21,18 @@ export function placeholderName(projectId: string): string {
 async function projectName(ctx: SyncContext, projectId: string): Promise<string> {
   const api = ctx.todoist;
   if (!api) return placeholderName(projectId);
-  let pending = names.get(projectId);
-  if (!pending) {
-    pending = api.getProject(projectId).then(
-      (p: { name: string } | undefined) => p?.name,
-      (error: unknown) => {
-        ctx.logger.warn('could not read the project name from Todoist; using a placeholder', {
-          projectId,
-          error,
-        });
-        names.delete(projectId);
-        return undefined;
-      },
-    );
-    names.set(projectId, pending);
-  }
-  return (await pending) ?? placeholderName(projectId);
+  const name = await ctx.memory.projectNames(
+    projectId,
+    async () => (await api.getProject(projectId))?.name,
+    (error) => {
+      ctx.logger.warn('could not read the project name from Todoist; using a placeholder', {
+        projectId,
+        error,
+      });
+      return undefined;
+    },
+  );
+  return name ?? placeholderName(projectId);
 }
 
 /** The Project page a task points at, ensured (with its name when known) if the task arrives first. */
@@ -67,7 +55,7 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
 
 /** The Notion properties of a Project page (only those the database has). */
 export function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
-  const properties: Record<string, Record<string, unknown>> = { Name: title(name) };
+  const properties: Record<string, PropertyInput> = { Name: title(name) };
   if (available.has('Todoist ID')) properties['Todoist ID'] = richText(projectId);
   return properties;
 }
@@ -84,7 +72,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
     project.is_archived === true;
   const version = eventVersion(event);
   const target = projectTarget(ctx, project.id);
-  return perProject(project.id, async () => {
+  return ctx.memory.serial.project(project.id, async () => {
     const before = await readEntity(ctx.store, 'project', project.id);
     if (before && decide(before.data, { version, isDelete, canRevive: true }) === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', {

@@ -1,8 +1,8 @@
 import type { PropertyInput } from '../notion/types.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { contentHash } from './content-hash.js';
 import { ENTITIES, type EntityDoc, readEntity } from './entity-state.js';
 import { docId } from './keys.js';
-import { contentHash } from './task-properties.js';
 
 export interface StoredPropertyOptions {
   /** Change nothing if a task state other than this version was committed since the caller decided. */

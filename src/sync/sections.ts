@@ -2,7 +2,6 @@ import { isStateError, type Stored } from '../state/store.js';
 import type { SectionEvent } from '../todoist/payload.js';
 import type { TodoistSection } from '../todoist/schemas.js';
 import type { SyncContext } from './context.js';
-import { createKeyedMutex } from './keyed-mutex.js';
 import { docId } from './keys.js';
 import { eventVersion } from './ordering.js';
 import { relabel } from './section-relabel.js';
@@ -29,11 +28,6 @@ export interface SectionDoc {
 }
 
 export type SectionOutcome = 'applied' | 'unchanged' | 'stale';
-
-const perSection = createKeyedMutex();
-/** Names read from the API, shared by concurrent tasks and kept a minute (a dry run cannot store them). */
-const fetched = new Map<string, { at: number; pending: Promise<TodoistSection | undefined> }>();
-const FETCH_TTL_MS = 60_000;
 
 const sectionDocId = (sectionId: string) => docId('section', sectionId);
 
@@ -71,20 +65,17 @@ export async function sectionName(ctx: SyncContext, sectionId: string): Promise<
   if (stored?.data.name) return stored.data.name;
   const api = ctx.todoist;
   if (!api) return undefined;
-  let entry = fetched.get(sectionId);
-  if (!entry || ctx.now() - entry.at > FETCH_TTL_MS) {
-    const pending = api.getSection(sectionId).catch((error: unknown) => {
+  const section = await ctx.memory.sections(
+    sectionId,
+    () => api.getSection(sectionId),
+    (error) => {
       ctx.logger.warn('could not read the section name from Todoist; Section left as it is', {
         sectionId,
         error,
       });
-      fetched.delete(sectionId);
       return undefined;
-    });
-    entry = { at: ctx.now(), pending };
-    fetched.set(sectionId, entry);
-  }
-  const section = await entry.pending;
+    },
+  );
   if (!section?.name) return undefined;
   // A cache for the next task: a snapshot version, so any webhook of the same state wins. Best
   // effort: a dry run's read-only store refuses it, and a lost race only means another writer won.
@@ -122,7 +113,7 @@ export function syncSectionSnapshot(ctx: SyncContext, section: TodoistSection): 
 }
 
 async function applySection(ctx: SyncContext, next: Omit<SectionDoc, 'updatedAt'>): Promise<SectionOutcome> {
-  return perSection(next.sectionId, async () => {
+  return ctx.memory.serial.section(next.sectionId, async () => {
     const { verdict, before } = await commitSection(ctx, next);
     if (verdict === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', {
@@ -138,9 +129,4 @@ async function applySection(ctx: SyncContext, next: Omit<SectionDoc, 'updatedAt'
     }
     return verdict;
   });
-}
-
-/** Forgets section names read from the API (tests). */
-export function resetSectionCache(): void {
-  fetched.clear();
 }

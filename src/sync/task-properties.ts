@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { textItems } from '../notion/properties.js';
-import type { PropertyInput } from '../notion/types.js';
+import type { DateInput, PropertyInput } from '../notion/types.js';
 import { type DueValue, dueToNotion } from '../todoist/due.js';
 import type { UpdateIntent } from '../todoist/payload.js';
 import type { TodoistTask } from '../todoist/schemas.js';
@@ -149,22 +148,6 @@ export function todoToProperties(
   return out;
 }
 
-function dueDate(due: DueValue): Record<string, string> {
+function dueDate(due: DueValue): DateInput {
   return due.timeZone ? { start: due.start, time_zone: due.timeZone } : { start: due.start };
-}
-
-/** sha256 of canonical JSON (object keys sorted at every depth): equal hashes mean no write is needed. */
-export function contentHash(properties: unknown): string {
-  return createHash('sha256').update(canonicalJson(properties)).digest('hex');
-}
-
-/** JSON with object keys sorted at every depth; array order is kept (it is meaningful). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
 }

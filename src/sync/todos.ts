@@ -1,31 +1,23 @@
-import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
+import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
 import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
-import { createKeyedMutex } from './keyed-mutex.js';
-import { findOldest } from './lookup.js';
+import { todoistPage } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
 import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
-import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
+import { type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
 
-const perTask = createKeyedMutex();
-
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
-  return {
-    kind: 'todo',
-    key: taskId,
-    db: 'todos',
-    lookup: () => findOldest(ctx, 'todos', textEquals('Todoist ID', taskId)),
-  };
+  return todoistPage(ctx, 'todo', taskId);
 }
 
 /** Whether the opt-in/opt-out filters leave this task out of the sync. */
@@ -75,7 +67,7 @@ export async function todoProperties(
 /** Applies one task event or snapshot: newest state wins, one page per task. */
 export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<TaskOutcome> {
   const task = event.task;
-  if (event.initiator) rememberCollaborator(event.initiator);
+  if (event.initiator) rememberCollaborator(ctx.memory.people, event.initiator);
   const fields = taskToTodo(task, {
     areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
     updateIntent: event.updateIntent,
@@ -84,7 +76,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   if (!isDelete && isFilteredOut(ctx, fields, task.labels)) return 'filtered';
   const target = todoTarget(ctx, task.id);
   const version = eventVersion(event);
-  return perTask(task.id, async () => {
+  return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before = await readEntity(ctx.store, 'todo', task.id);

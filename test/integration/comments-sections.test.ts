@@ -6,7 +6,6 @@ import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
-import { resetSectionCache } from '../../src/sync/sections.js';
 import { type NotionSandbox, type SandboxPage, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { fixtureJson as fixture } from '../support/todoist-fake/fixtures.js';
 
@@ -103,7 +102,6 @@ beforeEach(() => {
   sandbox.reset();
   sandbox.setFaults({ latencyMs: 0 });
   store = createMemoryStore();
-  resetSectionCache();
 });
 
 describe('comments mirrored into the Todo page', () => {

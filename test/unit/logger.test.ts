@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, registerSecrets } from '../../src/log/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 
 describe('logger', () => {
   it('writes one JSON line per entry with severity and message', () => {
@@ -20,8 +20,9 @@ describe('logger', () => {
 
   it('never writes a secret, by key or by value', () => {
     const lines: string[] = [];
-    registerSecrets(['ntn_very_secret_token_123']);
-    const log = createLogger({ sink: (l) => lines.push(l) });
+    const log = createLogger({ sink: (l) => lines.push(l), secrets: ['ntn_very_secret_token_123'] }).child({
+      taskId: 't1',
+    });
     log.warn('calling Notion with ntn_very_secret_token_123', {
       headers: { authorization: 'Bearer abc' },
       clientSecret: 'xyz',

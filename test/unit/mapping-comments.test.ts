@@ -3,8 +3,7 @@ import type { NotionBlock } from '../../src/notion/types.js';
 import { commentBlock, commentStamp, commentUrl, isCommentBlock } from '../../src/sync/comment-text.js';
 
 type Item = { text: { content: string; link?: { url: string } } };
-const itemsOf = (block: ReturnType<typeof commentBlock>) =>
-  (block['paragraph'] as { rich_text: Item[] }).rich_text;
+const itemsOf = (block: ReturnType<typeof commentBlock>) => block.paragraph.rich_text as Item[];
 const plain = (block: ReturnType<typeof commentBlock>) =>
   itemsOf(block)
     .map((i) => i.text.content)

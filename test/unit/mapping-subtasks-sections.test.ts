@@ -1,11 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { readEntity } from '../../src/sync/entity-state.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
-import { resetSectionCache, syncSectionSnapshot } from '../../src/sync/sections.js';
+import { syncSectionSnapshot } from '../../src/sync/sections.js';
 import { PENDING_PARENTS } from '../../src/sync/subtasks.js';
 import type { TodoistApi } from '../../src/todoist/api.js';
 import { sectionSchema } from '../../src/todoist/schemas.js';
@@ -74,8 +74,6 @@ async function deliver(ctx: SyncContext, body: string) {
     messageId: `m${n}`,
   });
 }
-
-beforeEach(() => resetSectionCache());
 
 describe('subtasks: Parent', () => {
   it('a subtask whose parent page is known links it in the write that creates it', async () => {

@@ -147,6 +147,33 @@ describe('the Notion HTTP choke point', () => {
     await api.close();
   });
 
+  it('a write is repeated after a 503 only when its caller says it is idempotent', async () => {
+    const unavailable = { object: 'error', code: 'service_unavailable', message: 'x' };
+    const { api, seen } = await fakeNotion((_req, res) => json(res, 503, unavailable));
+    // A block append does not say so: appending twice makes two blocks.
+    const append = await api.blocks
+      .append('page-1', [{ type: 'paragraph', paragraph: { rich_text: [] } }])
+      .catch((e) => e);
+    expect(isOutcomeUnknown(append)).toBe(true);
+    expect(seen).toHaveLength(1);
+    // Neither does a raw PATCH whose caller passed nothing.
+    const raw = await api.request('PATCH', '/v1/blocks/b-1', { paragraph: {} }).catch((e: unknown) => e);
+    expect(isOutcomeUnknown(raw)).toBe(true);
+    expect(seen).toHaveLength(2);
+    await api.close();
+  });
+
+  it('a page property PATCH says it is idempotent and is retried after a 503', async () => {
+    const { api, seen } = await fakeNotion((_req, res, _b, n) =>
+      n === 1
+        ? json(res, 503, { object: 'error', code: 'service_unavailable', message: 'x' })
+        : json(res, 200, PAGE),
+    );
+    await expect(api.updatePage('page-1', { properties: {} })).resolves.toMatchObject({ id: 'page-1' });
+    expect(seen).toHaveLength(2);
+    await api.close();
+  });
+
   it('a read that never answers times out, is retried 3 times, then fails with request_timeout', async () => {
     const { api, seen } = await fakeNotion(() => {});
     const error = await api.retrievePage('page-1').catch((e: unknown) => e);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/notion/error-codes.js';
 import { NotionError, type NotionErrorCode } from '../../src/notion/errors.js';
 import { backoffMs, DEFAULT_RETRY, decideRetry, retryAfterFromHeaders } from '../../src/notion/retry.js';
 
@@ -23,12 +24,28 @@ describe('retry decision: by error code AND idempotency', () => {
     ['network_error', false, 'outcome_unknown'],
     ['conflict_error', true, 'retry'],
     ['conflict_error', false, 'outcome_unknown'],
+    ['service_overload', true, 'retry'],
     ['validation_error', true, 'fail'],
     ['validation_error', false, 'fail'],
     ['object_not_found', true, 'fail'],
     ['unauthorized', true, 'fail'],
+    ['restricted_resource', true, 'fail'],
+    ['invalid_json', true, 'fail'],
+    ['invalid_request_url', true, 'fail'],
+    ['invalid_request', true, 'fail'],
+    ['invalid_beta', true, 'fail'],
+    ['missing_version', true, 'fail'],
     ['unexpected_response', true, 'fail'],
+    ['schema_invalid', true, 'fail'],
+    // Already the answer of a write that may have landed: never repeated, even by a reader.
+    ['outcome_unknown', true, 'fail'],
+    ['outcome_unknown', false, 'fail'],
   ];
+
+  it('covers every code of the table, so a new code is placed on purpose', () => {
+    expect(new Set(table.map(([code]) => code))).toEqual(new Set(Object.keys(ERROR_CODES)));
+  });
+
   it.each(table)('%s, idempotent=%s → %s', (code, idempotent, expected) => {
     const decision = decideRetry(err(code), { ...fresh, idempotent });
     if (expected === 'retry') expect(decision.kind).toBe('retry');

@@ -4,7 +4,6 @@ import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { SyncContext } from '../../src/sync/context.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
-import { resetPeopleCache } from '../../src/sync/people.js';
 import type { createFakeNotion } from '../support/fake-notion.js';
 import { fixtureText as fixture } from '../support/todoist-fake/fixtures.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
@@ -120,7 +119,6 @@ describe('assignees', () => {
   }
 
   it('links the People page matched by Todoist ID, then by the email Todoist gave, never creating one', async () => {
-    resetPeopleCache();
     const { ctx, notion } = setupWithPeople();
     const bob = await notion.api.createPage(PEOPLE, {
       Name: { title: [{ text: { content: 'Bob' } }] },

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { textItems } from '../../src/notion/properties.js';
+import { canonicalJson, contentHash } from '../../src/sync/content-hash.js';
 import {
-  canonicalJson,
-  contentHash,
   optionName,
   plainTitle,
   priorityName,

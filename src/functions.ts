@@ -1,0 +1,125 @@
+/**
+ * The three functions of the package, each building its instance on first use from the
+ * configuration of its role. Configuration is read once per role; the served role's is read at
+ * once, so a bad variable stops start-up with a line naming it rather than failing the first event.
+ */
+
+import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
+import { startStartupAudit } from './audit/startup-audit.js';
+import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
+import type { ServeOptions } from './config/invocation.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { handleReconcileTick } from './reconcile/scheduled.js';
+import { createSyncContext } from './runtime.js';
+import type { SyncContext } from './sync/context.js';
+import { handleMessage } from './sync/handle-message.js';
+import { decodeMessage, MessageError } from './sync/pubsub-message.js';
+import { createPublisher } from './webhook/publisher.js';
+import { createWebhookHandler } from './webhook/receiver.js';
+
+/** The handlers to register with functions-framework, by function name. */
+export interface FunctionHandlers {
+  syncTodoistEvent(event: CloudEvent<unknown>): Promise<void>;
+  reconcileTodoist(event: CloudEvent<unknown>): Promise<void>;
+  todoistWebhook: HttpFunction;
+}
+
+/** Builds the handlers of one process; only the served role is configured (and audited) up front. */
+export function createFunctionHandlers(
+  serve: ServeOptions,
+  bootLogger: Logger = createLogger(),
+): FunctionHandlers {
+  const configs = new Map<ConfigRole, Config>();
+  const configFor = (role: ConfigRole): Config => {
+    let config = configs.get(role);
+    if (!config) {
+      try {
+        config = loadConfig(serve.env, role);
+      } catch (error) {
+        if (isConfigError(error))
+          bootLogger.critical(`configuration error: ${error.message}`, { variable: error.variable });
+        throw error;
+      }
+      configs.set(role, config);
+    }
+    return config;
+  };
+  const loggerFor = (config: Config): Logger =>
+    createLogger({
+      minSeverity: config.logLevel === 'WARNING' ? 'WARNING' : config.logLevel,
+      secrets: secretsOf(config),
+    });
+  const contexts = new Map<'sync' | 'reconcile', SyncContext>();
+  const contextFor = (role: 'sync' | 'reconcile'): SyncContext => {
+    let ctx = contexts.get(role);
+    if (!ctx) {
+      const config = configFor(role);
+      ctx = createSyncContext(config, loggerFor(config));
+      contexts.set(role, ctx);
+    }
+    return ctx;
+  };
+  let webhook: HttpFunction | undefined;
+
+  if (serve.role) {
+    configFor(serve.role);
+    // The duplicate audit runs in the background at low priority; it never delays or fails events.
+    if (serve.role === 'sync') void startStartupAudit(contextFor('sync'));
+  }
+
+  return {
+    async syncTodoistEvent(event) {
+      const ctx = contextFor('sync');
+      let message: ReturnType<typeof decodeMessage>;
+      try {
+        message = decodeMessage(event.data, event.id);
+      } catch (error) {
+        if (!(error instanceof MessageError)) throw error;
+        ctx.logger.error('poison message acknowledged without applying', {
+          reason: error.message,
+          cloudEventId: event.id,
+        });
+        return;
+      }
+      try {
+        await handleMessage(ctx, message);
+      } catch (error) {
+        throw retrySignal(error);
+      }
+    },
+    async reconcileTodoist() {
+      try {
+        await handleReconcileTick(contextFor('reconcile'));
+      } catch (error) {
+        throw retrySignal(error);
+      }
+    },
+    async todoistWebhook(req, res) {
+      if (!webhook) {
+        const config = configFor('webhook');
+        webhook = createWebhookHandler({
+          secret: config.todoist.clientSecret ?? '',
+          publish: createPublisher({ topic: config.pubsub.topic ?? '', projectId: config.pubsub.projectId }),
+          logger: loggerFor(config),
+        });
+      }
+      await webhook(req, res);
+    },
+  };
+}
+
+/**
+ * functions-framework prints a thrown error's `stack` to stderr as is; the handler has already
+ * logged the failure, so the stack becomes one JSON line too and Cloud Logging stays structured.
+ */
+function retrySignal(error: unknown): Error {
+  const signal = new Error(error instanceof Error ? error.message : String(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  signal.stack = JSON.stringify({
+    // Another instance still working on the same delivery is an expected race, not a problem.
+    severity: code === 'delivery_in_progress' ? 'INFO' : 'WARNING',
+    message: `message not acknowledged; Pub/Sub will redeliver it: ${signal.message}`,
+    code,
+  });
+  return signal;
+}

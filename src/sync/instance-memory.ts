@@ -1,0 +1,39 @@
+import type { TodoistSection } from '../todoist/schemas.js';
+import { createFetchMemo, type FetchMemo } from './fetch-memo.js';
+import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
+import { createPeopleCache, type PeopleCache } from './people.js';
+
+/**
+ * What one instance keeps in memory between events: caches of outside answers, per-entity locks
+ * and counters. Built by the composition root, one per SyncContext, so two contexts in one process
+ * never share a cache or a lock.
+ */
+export interface InstanceMemory {
+  people: PeopleCache;
+  /** Project names read from the Todoist API, kept for the life of the instance. */
+  projectNames: FetchMemo<string | undefined>;
+  /** Sections read from the Todoist API, kept a minute (a dry run cannot store them). */
+  sections: FetchMemo<TodoistSection | undefined>;
+  /** One event at a time per entity, by kind (events for one task apply in turn). */
+  serial: { todo: KeyedMutex; project: KeyedMutex; section: KeyedMutex; comment: KeyedMutex };
+  /** Events acknowledged without applying, by event name, since this instance started. */
+  ignoredEvents: Map<string, number>;
+}
+
+const SECTION_TTL_MS = 60_000;
+
+/** A fresh, empty instance memory. */
+export function createInstanceMemory(now: () => number): InstanceMemory {
+  return {
+    people: createPeopleCache(),
+    projectNames: createFetchMemo({ now }),
+    sections: createFetchMemo({ ttlMs: SECTION_TTL_MS, now }),
+    serial: {
+      todo: createKeyedMutex(),
+      project: createKeyedMutex(),
+      section: createKeyedMutex(),
+      comment: createKeyedMutex(),
+    },
+    ignoredEvents: new Map(),
+  };
+}
