@@ -8,12 +8,12 @@ import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework
 import { startStartupAudit } from './audit/startup-audit.js';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import type { ServeOptions } from './config/invocation.js';
+import type { SyncContext } from './handlers/context.js';
+import { handleMessage } from './handlers/handle-message.js';
+import { decodeMessage, MessageError } from './handlers/pubsub-message.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { handleReconcileTick } from './reconcile/scheduled.js';
 import { createSyncContext } from './runtime.js';
-import type { SyncContext } from './sync/context.js';
-import { handleMessage } from './sync/handle-message.js';
-import { decodeMessage, MessageError } from './sync/pubsub-message.js';
 import { createPublisher } from './webhook/publisher.js';
 import { createWebhookHandler } from './webhook/receiver.js';
 

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config/index.js';
+import { createBrake } from './exactly-once/brake.js';
+import { createEnsureOnce } from './exactly-once/ensure-once.js';
+import type { StateKind } from './exactly-once/keys.js';
+import { createLedger } from './exactly-once/ledger.js';
+import type { SyncContext } from './handlers/context.js';
+import { createInstanceMemory } from './handlers/instance-memory.js';
 import type { Logger } from './log/logger.js';
 import { createNotionApi } from './notion/client.js';
 import { checkSchemas } from './notion/schema.js';
 import type { DatabaseKey, NotionApi } from './notion/types.js';
 import { createStateStore } from './state/index.js';
 import type { StateStore } from './state/store.js';
-import { createBrake } from './sync/brake.js';
-import type { SyncContext } from './sync/context.js';
-import { createEnsureOnce } from './sync/ensure-once.js';
-import { createInstanceMemory } from './sync/instance-memory.js';
-import type { StateKind } from './sync/keys.js';
-import { createLedger } from './sync/ledger.js';
 import type { TodoistApi } from './todoist/api.js';
 import { createTodoistApi } from './todoist/api.js';
 

@@ -6,9 +6,9 @@
 
 import type { Env } from '../../src/config/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import { createSyncContext } from '../../src/runtime.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import { benchPlan } from './bench-workload.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createNaiveSync } from './naive-sync.js';

@@ -2,7 +2,7 @@
  * What the Notion sandbox holds at the end of a run, read the way a person would check it: pages per
  * database, duplicates, and whether every task shows its final Todoist state.
  */
-import { normaliseName } from '../../src/sync/keys.js';
+import { normaliseName } from '../../src/exactly-once/keys.js';
 import type { NotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { groupLive, workspace } from '../../test/support/notion-view.js';
 import type { ExpectedTask } from '../../test/support/workload.js';

@@ -5,12 +5,13 @@
  * properties as the product (the same pure mapping) through the same Notion client, limiter and
  * retry policy, so the only difference measured is the exactly-once logic.
  */
+
+import { displayName } from '../../src/exactly-once/keys.js';
+import { placeholderName } from '../../src/handlers/projects.js';
+import { taskToTodo, todoToProperties } from '../../src/mapping/task-properties.js';
 import { textEquals, titleEquals } from '../../src/notion/filters.js';
 import { richText, title } from '../../src/notion/properties.js';
 import type { Filter, NotionApi, PropertyInput } from '../../src/notion/types.js';
-import { displayName } from '../../src/sync/keys.js';
-import { placeholderName } from '../../src/sync/projects.js';
-import { taskToTodo, todoToProperties } from '../../src/sync/task-properties.js';
 import { isTodoistPayloadError, parseWebhookBody } from '../../src/todoist/payload.js';
 
 export interface NaiveSyncOptions {

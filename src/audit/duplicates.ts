@@ -2,10 +2,11 @@
  * Finding duplicates among pages that should be unique: Areas by normalised name, Projects and
  * Todos by `Todoist ID`. Pure functions; the scan and the cleanup feed them pages.
  */
+
+import { type EntityKind, normaliseName } from '../exactly-once/keys.js';
+import { oldestPage } from '../handlers/lookup.js';
 import { readText, readTitle } from '../notion/properties.js';
 import type { DatabaseKey, NotionPage } from '../notion/types.js';
-import { type EntityKind, normaliseName } from '../sync/keys.js';
-import { oldestPage } from '../sync/lookup.js';
 
 /** A page as duplicate reports show it. */
 export interface PageStamp {

@@ -5,9 +5,9 @@
  * run's fresh plan finishes the job.
  */
 import { errorMessage } from '../errors.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
 import { isPageGone } from '../notion/errors.js';
 import { relation } from '../notion/properties.js';
-import type { EnsureOnce } from '../sync/ensure-once.js';
 import { type MergePlan, type PlanDeps, remapOf } from './merge-plan.js';
 import { findRelinks, type Relink, relinkKey, relinkOf } from './relinks.js';
 

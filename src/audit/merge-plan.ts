@@ -2,8 +2,8 @@
  * The merge plan of `cleanup-duplicate-areas`, recomputed from Notion on every run: that is what
  * makes the command resumable (whatever an interrupted run finished no longer shows up).
  */
-import type { EnsureOnce } from '../sync/ensure-once.js';
-import type { EntityKind } from '../sync/keys.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import type { EntityKind } from '../exactly-once/keys.js';
 import type { DuplicateGroup, KeyedPage } from './duplicates.js';
 import {
   type BlockedLink,

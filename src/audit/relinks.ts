@@ -2,10 +2,11 @@
  * Which pages link to a duplicate, and what their relation must say once it points at the
  * canonical page instead. Other targets of the relation are kept, in order, without repeats.
  */
+
+import type { EntityKind } from '../exactly-once/keys.js';
 import { relationContains } from '../notion/filters.js';
 import { readRelationIds } from '../notion/properties.js';
 import type { DatabaseKey, NotionPage } from '../notion/types.js';
-import type { EntityKind } from '../sync/keys.js';
 import type { ScanDeps } from './scan.js';
 
 /** A relation property that may point at pages of the kind being merged. */

@@ -1,6 +1,6 @@
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import type { EntityKind } from '../exactly-once/keys.js';
 import type { DatabaseKey, NotionApi, RequestOptions } from '../notion/types.js';
-import type { EnsureOnce } from '../sync/ensure-once.js';
-import type { EntityKind } from '../sync/keys.js';
 import { DATABASE_OF, type DuplicateGroup, groupDuplicates, type KeyedPage, keyPages } from './duplicates.js';
 
 /** What reading a workspace for duplicates needs. */

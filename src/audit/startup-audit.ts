@@ -5,9 +5,9 @@
  * limiter, and any failure is a WARNING.
  */
 import { errorMessage } from '../errors.js';
-import type { SyncContext } from '../sync/context.js';
-import type { EnsureOnce } from '../sync/ensure-once.js';
-import type { EntityKind } from '../sync/keys.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import type { EntityKind } from '../exactly-once/keys.js';
+import type { SyncContext } from '../handlers/context.js';
 import type { DuplicateGroup } from './duplicates.js';
 import { scanDuplicates } from './scan.js';
 

@@ -1,7 +1,7 @@
 /** How `cleanup-duplicate-areas` shows a merge plan and its outcome: a table for people, JSON for machines. */
 import type { ApplyResult } from '../audit/merge-apply.js';
 import { linkCounts, type MergePlan } from '../audit/merge-plan.js';
-import type { EntityKind } from '../sync/keys.js';
+import type { EntityKind } from '../exactly-once/keys.js';
 
 const NOUN: Record<EntityKind, string> = { area: 'areas', project: 'projects', todo: 'todos' };
 

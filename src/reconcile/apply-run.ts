@@ -1,10 +1,10 @@
 import pLimit from 'p-limit';
 import { errorMessage, isAppError } from '../errors.js';
-import { isBrakeError } from '../sync/brake.js';
-import type { SyncContext } from '../sync/context.js';
-import { decide, eventVersion } from '../sync/ordering.js';
-import { syncProject } from '../sync/projects.js';
-import { syncTask } from '../sync/todos.js';
+import { isBrakeError } from '../exactly-once/brake.js';
+import { decide, eventVersion } from '../exactly-once/ordering.js';
+import type { SyncContext } from '../handlers/context.js';
+import { syncProject } from '../handlers/projects.js';
+import { syncTask } from '../handlers/todos.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { confirmGone, goneCandidates, storedTodos } from './gone.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { SyncContext } from '../sync/context.js';
+import type { SyncContext } from '../handlers/context.js';
 import { applyRun, type RunInput } from './apply-run.js';
 import { acquireLease, leaseHolder } from './lease.js';
 import { planRun } from './plan-run.js';

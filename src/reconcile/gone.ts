@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
+import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
 import type { StateStore } from '../state/store.js';
-import { ENTITIES, type EntityDoc } from '../sync/entity-state.js';
 import { isTodoistApiError, type TodoistApi } from '../todoist/api.js';
 import type { TodoistTask } from '../todoist/schemas.js';
 import type { TodoistSnapshot } from './snapshot.js';

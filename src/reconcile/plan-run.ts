@@ -1,6 +1,6 @@
 import { errorMessage, isAppError } from '../errors.js';
-import type { SyncContext } from '../sync/context.js';
-import { readEntity } from '../sync/entity-state.js';
+import { readEntity } from '../exactly-once/entity-state.js';
+import type { SyncContext } from '../handlers/context.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { each, type RunInput } from './apply-run.js';
 import { confirmGone, goneCandidates, storedTodos } from './gone.js';

@@ -1,11 +1,11 @@
-import { contentHash } from '../sync/content-hash.js';
-import type { SyncContext } from '../sync/context.js';
-import { readEntity } from '../sync/entity-state.js';
-import type { EntityKind } from '../sync/keys.js';
-import { decide, eventVersion } from '../sync/ordering.js';
-import { projectProperties } from '../sync/projects.js';
-import { taskToTodo } from '../sync/task-properties.js';
-import { isFilteredOut, todoProperties } from '../sync/todos.js';
+import { contentHash } from '../exactly-once/content-hash.js';
+import { readEntity } from '../exactly-once/entity-state.js';
+import type { EntityKind } from '../exactly-once/keys.js';
+import { decide, eventVersion } from '../exactly-once/ordering.js';
+import type { SyncContext } from '../handlers/context.js';
+import { projectProperties } from '../handlers/projects.js';
+import { isFilteredOut, todoProperties } from '../handlers/todos.js';
+import { taskToTodo } from '../mapping/task-properties.js';
 import type { ProjectEvent, TaskEvent } from '../todoist/payload.js';
 
 /*

@@ -1,9 +1,9 @@
 import { AppError } from '../errors.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import type { EntityKind } from '../exactly-once/keys.js';
+import type { SyncContext } from '../handlers/context.js';
 import type { NotionApi } from '../notion/types.js';
 import type { StateStore } from '../state/store.js';
-import type { SyncContext } from '../sync/context.js';
-import type { EnsureOnce } from '../sync/ensure-once.js';
-import type { EntityKind } from '../sync/keys.js';
 
 /** A dry run tried to write: a bug in the planner, never a change made. */
 export class DryRunWriteError extends AppError<'dry_run_write'> {

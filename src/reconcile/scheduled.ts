@@ -1,5 +1,5 @@
 import { AppError, isAppError, isTransient } from '../errors.js';
-import type { SyncContext } from '../sync/context.js';
+import type { SyncContext } from '../handlers/context.js';
 import { reconcile } from './engine.js';
 import type { ReconcileReport } from './report.js';
 

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startStartupAudit } from '../../src/audit/startup-audit.js';
 import { loadConfig } from '../../src/config/index.js';
+import type { SyncContext } from '../../src/handlers/context.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import { richText, title } from '../../src/notion/properties.js';
 import { createSyncContext } from '../../src/runtime.js';
-import type { SyncContext } from '../../src/sync/context.js';
 import { ROOT, startFunction } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import type { SyncContext } from '../../src/handlers/context.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import type { SyncContext } from '../../src/sync/context.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import { type NotionSandbox, type SandboxPage, startNotionSandbox } from '../support/notion-sandbox/index.js';
 import { fixtureJson as fixture } from '../support/todoist-fake/fixtures.js';
 

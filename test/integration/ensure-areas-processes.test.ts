@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normaliseName } from '../../src/sync/keys.js';
+import { normaliseName } from '../../src/exactly-once/keys.js';
 import { ROOT } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 

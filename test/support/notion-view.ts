@@ -1,4 +1,4 @@
-import { normaliseName } from '../../src/sync/keys.js';
+import { normaliseName } from '../../src/exactly-once/keys.js';
 import type { NotionSandbox, SandboxPage } from './notion-sandbox/index.js';
 
 /** What a person sees in the sandbox workspace, read the way the assertions need it. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isTransient } from '../../src/errors.js';
+import { createBrake, isBrakeError } from '../../src/exactly-once/brake.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { createBrake, isBrakeError } from '../../src/sync/brake.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
 function clock(start = Date.parse('2026-03-01T00:00:00Z')) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/audit/merge-apply.js';
 import { buildPlan, isEmptyPlan } from '../../src/audit/merge-plan.js';
+import { createEnsureOnce } from '../../src/exactly-once/ensure-once.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { relation, title } from '../../src/notion/properties.js';
 import type { DatabaseKey, NotionApi } from '../../src/notion/types.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { createEnsureOnce } from '../../src/sync/ensure-once.js';
 import { createFakeNotion } from '../support/fake-notion.js';
 
 const DBS: Record<DatabaseKey, string> = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createEnsureOnce, type EnsureOps } from '../../src/exactly-once/ensure-once.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { NotionError } from '../../src/notion/errors.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import { createEnsureOnce, type EnsureOps } from '../../src/sync/ensure-once.js';
 
 /** A stand-in for Notion's pages and lagging query index, enough to drive ensure-once. */
 function fakeIndex(lagMs: number) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { resolveAssignee } from '../../src/handlers/people.js';
+import { ensureProjectForTask } from '../../src/handlers/projects.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { resolveAssignee } from '../../src/sync/people.js';
-import { ensureProjectForTask } from '../../src/sync/projects.js';
 import type { TodoistApi } from '../../src/todoist/api.js';
 import { projectSchema } from '../../src/todoist/schemas.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createLedger, deliveryKey } from '../../src/exactly-once/ledger.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { createLedger, deliveryKey } from '../../src/sync/ledger.js';
 
 function ledger(owner: string, clock: { t: number }, store = createMemoryStore()) {
   return {

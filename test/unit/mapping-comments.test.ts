@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { commentBlock, commentStamp, commentUrl, isCommentBlock } from '../../src/mapping/comment-text.js';
 import type { NotionBlock } from '../../src/notion/types.js';
-import { commentBlock, commentStamp, commentUrl, isCommentBlock } from '../../src/sync/comment-text.js';
 
 type Item = { text: { content: string; link?: { url: string } } };
 const itemsOf = (block: ReturnType<typeof commentBlock>) => block.paragraph.rich_text as Item[];

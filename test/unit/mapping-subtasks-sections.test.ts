@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { readEntity } from '../../src/exactly-once/entity-state.js';
+import type { SyncContext } from '../../src/handlers/context.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
+import { syncSectionSnapshot } from '../../src/handlers/sections.js';
+import { PENDING_PARENTS } from '../../src/handlers/subtasks.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import type { SyncContext } from '../../src/sync/context.js';
-import { readEntity } from '../../src/sync/entity-state.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
-import { syncSectionSnapshot } from '../../src/sync/sections.js';
-import { PENDING_PARENTS } from '../../src/sync/subtasks.js';
 import type { TodoistApi } from '../../src/todoist/api.js';
 import { sectionSchema } from '../../src/todoist/schemas.js';
 import { fixtureJson } from '../support/todoist-fake/fixtures.js';

@@ -5,7 +5,7 @@ import {
   eventRank,
   eventVersion,
   type VersionedEvent,
-} from '../../src/sync/ordering.js';
+} from '../../src/exactly-once/ordering.js';
 import { parseTimestampMicros } from '../../src/todoist/timestamp.js';
 
 const item = (eventName: string, updatedAt: string | null, triggeredAt: string | null): VersionedEvent => ({

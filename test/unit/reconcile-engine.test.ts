@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { isTransient } from '../../src/errors.js';
+import { ENTITIES } from '../../src/exactly-once/entity-state.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { reconcile } from '../../src/reconcile/engine.js';
 import { acquireLease } from '../../src/reconcile/lease.js';
@@ -8,8 +10,6 @@ import { handleReconcileTick } from '../../src/reconcile/scheduled.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import { ENTITIES } from '../../src/sync/entity-state.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import { createTodoistApi, type TodoistApi } from '../../src/todoist/api.js';
 import { makeProject, makeTask, startTodoistFake, type TodoistFake } from '../support/todoist-fake/index.js';
 import { fakeWorkspace, IDS } from '../support/unit-context.js';

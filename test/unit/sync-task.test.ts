@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SyncContext } from '../../src/handlers/context.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import type { SyncContext } from '../../src/sync/context.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import type { createFakeNotion } from '../support/fake-notion.js';
 import { fixtureText as fixture } from '../support/todoist-fake/fixtures.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textItems } from '../../src/notion/properties.js';
-import { canonicalJson, contentHash } from '../../src/sync/content-hash.js';
+import { canonicalJson, contentHash } from '../../src/exactly-once/content-hash.js';
 import {
   optionName,
   plainTitle,
@@ -8,7 +7,8 @@ import {
   type TodoFields,
   taskToTodo,
   todoToProperties,
-} from '../../src/sync/task-properties.js';
+} from '../../src/mapping/task-properties.js';
+import { textItems } from '../../src/notion/properties.js';
 import { parseWebhookBody, type TaskEvent } from '../../src/todoist/payload.js';
 import type { TodoistTask } from '../../src/todoist/schemas.js';
 import { fixtureBytes } from '../support/todoist-fake/fixtures.js';

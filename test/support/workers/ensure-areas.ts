@@ -4,9 +4,9 @@
  * Prints one JSON line: {"pageIds": [...]} in call order.
  */
 import { loadConfig } from '../../../src/config/index.js';
+import { ensureArea } from '../../../src/handlers/areas.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { createSyncContext } from '../../../src/runtime.js';
-import { ensureArea } from '../../../src/sync/areas.js';
 
 const config = loadConfig(process.env, 'sync');
 const ctx = createSyncContext(

@@ -1,11 +1,11 @@
 import { AppError } from '../errors.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import { type EntityDoc, markApplied, readEntity } from '../exactly-once/entity-state.js';
+import { isCommentBlock } from '../mapping/comment-text.js';
 import { isPageGone, NotionError } from '../notion/errors.js';
 import type { BlockInput, NotionBlock, NotionBlocks } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
-import { isCommentBlock } from './comment-text.js';
 import type { SyncContext } from './context.js';
-import type { EnsureOnce } from './ensure-once.js';
-import { type EntityDoc, markApplied, readEntity } from './entity-state.js';
 
 export type CommentErrorCode = 'task_page_pending' | 'blocks_unsupported' | 'comment_state_invalid';
 

@@ -1,11 +1,11 @@
+import { docId } from '../exactly-once/keys.js';
+import { setStoredProperty } from '../exactly-once/property-patch.js';
 import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
 import { isWriteRace } from '../state/store.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
-import { docId } from './keys.js';
 import { findOldest } from './lookup.js';
-import { setStoredProperty } from './property-patch.js';
 
 /*
  * Subtasks: a child's `Parent` relation points at its parent's Todo page. A child may arrive

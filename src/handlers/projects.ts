@@ -1,12 +1,12 @@
+import { contentHash } from '../exactly-once/content-hash.js';
+import { commitDesired, readEntity } from '../exactly-once/entity-state.js';
+import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { richText, title } from '../notion/properties.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
-import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
-import { commitDesired, readEntity } from './entity-state.js';
 import { todoistPage } from './lookup.js';
-import { decide, eventVersion } from './ordering.js';
 
 /** The Notion page of one Todoist project, found by its `Todoist ID`. */
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {

@@ -1,12 +1,12 @@
 import type { Config } from '../config/index.js';
+import type { CreateBrake } from '../exactly-once/brake.js';
+import type { EnsureOnce } from '../exactly-once/ensure-once.js';
+import type { Ledger } from '../exactly-once/ledger.js';
 import type { Logger } from '../log/logger.js';
 import type { DatabaseKey, NotionApi } from '../notion/types.js';
 import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
-import type { CreateBrake } from './brake.js';
-import type { EnsureOnce } from './ensure-once.js';
 import type { InstanceMemory } from './instance-memory.js';
-import type { Ledger } from './ledger.js';
 
 /** Everything event handling needs, built once per process by the composition root. */
 export interface SyncContext {

@@ -1,10 +1,10 @@
+import { readEntity } from '../exactly-once/entity-state.js';
+import { setStoredProperty } from '../exactly-once/property-patch.js';
+import { optionName } from '../mapping/task-properties.js';
 import { and, relationContains } from '../notion/filters.js';
 import { readText } from '../notion/properties.js';
 import type { Filter } from '../notion/types.js';
 import type { SyncContext } from './context.js';
-import { readEntity } from './entity-state.js';
-import { setStoredProperty } from './property-patch.js';
-import { optionName } from './task-properties.js';
 
 /** What a relabel needs to know of a section. */
 export interface SectionName {

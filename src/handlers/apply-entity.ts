@@ -1,9 +1,9 @@
+import { type EntityDoc, markApplied, readEntity } from '../exactly-once/entity-state.js';
+import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
 import type { SyncContext } from './context.js';
-import { type EntityDoc, markApplied, readEntity } from './entity-state.js';
-import type { EntityKind } from './keys.js';
 
 export interface PageTarget {
   kind: EntityKind;

@@ -1,6 +1,6 @@
+import { createKeyedMutex, type KeyedMutex } from '../exactly-once/keyed-mutex.js';
 import type { TodoistSection } from '../todoist/schemas.js';
 import { createFetchMemo, type FetchMemo } from './fetch-memo.js';
-import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
 import { createPeopleCache, type PeopleCache } from './people.js';
 
 /**

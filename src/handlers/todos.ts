@@ -1,17 +1,17 @@
+import { contentHash } from '../exactly-once/content-hash.js';
+import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { decide, eventVersion } from '../exactly-once/ordering.js';
+import { type TodoFields, taskToTodo, todoToProperties } from '../mapping/task-properties.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
-import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
-import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
 import { todoistPage } from './lookup.js';
-import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
 import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
-import { type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
 

@@ -1,9 +1,9 @@
+import { docId } from '../exactly-once/keys.js';
+import { eventVersion } from '../exactly-once/ordering.js';
 import { isStateError, type Stored } from '../state/store.js';
 import type { SectionEvent } from '../todoist/payload.js';
 import type { TodoistSection } from '../todoist/schemas.js';
 import type { SyncContext } from './context.js';
-import { docId } from './keys.js';
-import { eventVersion } from './ordering.js';
 import { relabel } from './section-relabel.js';
 
 /*

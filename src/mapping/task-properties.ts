@@ -1,9 +1,9 @@
+import { normaliseName } from '../exactly-once/keys.js';
 import { textItems } from '../notion/properties.js';
 import type { DateInput, PropertyInput } from '../notion/types.js';
 import { type DueValue, dueToNotion } from '../todoist/due.js';
 import type { UpdateIntent } from '../todoist/payload.js';
 import type { TodoistTask } from '../todoist/schemas.js';
-import { normaliseName } from './keys.js';
 
 export type { DueValue } from '../todoist/due.js';
 

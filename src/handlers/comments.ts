@@ -1,11 +1,11 @@
+import { contentHash } from '../exactly-once/content-hash.js';
+import { commitDesired, readEntity } from '../exactly-once/entity-state.js';
+import { decide, eventVersion } from '../exactly-once/ordering.js';
+import { type CommentInput, commentBlock } from '../mapping/comment-text.js';
 import type { NoteEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { applyComment, CommentError, type CommentOutcome, type CommentState } from './comment-apply.js';
-import { type CommentInput, commentBlock } from './comment-text.js';
-import { contentHash } from './content-hash.js';
 import type { SyncContext } from './context.js';
-import { commitDesired, readEntity } from './entity-state.js';
-import { decide, eventVersion } from './ordering.js';
 import { syncTask, todoTarget } from './todos.js';
 
 /*

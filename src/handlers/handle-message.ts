@@ -1,9 +1,9 @@
 import { AppError, errorMessage, isAppError, isTransient } from '../errors.js';
+import { deliveryKey, type LedgerEntry } from '../exactly-once/ledger.js';
 import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
 import { syncComment } from './comments.js';
 import type { SyncContext } from './context.js';
-import { deliveryKey, type LedgerEntry } from './ledger.js';
 import { syncProject } from './projects.js';
 import type { InboundMessage } from './pubsub-message.js';
 import { syncSection } from './sections.js';

@@ -1,7 +1,7 @@
+import { displayName, normaliseName } from '../exactly-once/keys.js';
 import { titleEquals } from '../notion/filters.js';
 import { readTitle, title } from '../notion/properties.js';
 import type { SyncContext } from './context.js';
-import { displayName, normaliseName } from './keys.js';
 import { findOldest } from './lookup.js';
 
 /** The one Area page for a name (by normalised name), created exactly once. */
