@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startStartupAudit } from '../../src/audit/startup-audit.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -8,11 +7,10 @@ import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import { richText, title } from '../../src/notion/properties.js';
 import { createSyncContext } from '../../src/runtime.js';
-import { ROOT, startFunction } from '../support/functions.js';
+import { startFunction } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 
 /** Whether the entry point starts the audit yet (src/index.ts is wired by the lead). */
-const WIRED = readFileSync(`${ROOT}/src/index.ts`, 'utf8').includes('startStartupAudit');
 
 interface Line {
   severity: string;
@@ -147,25 +145,22 @@ describe('start-up duplicate audit', () => {
     expect(lines.some((l) => l.severity === 'ERROR')).toBe(false);
   });
 
-  it.skipIf(!WIRED)(
-    'the deployed function logs the ERROR at cold start, before any event arrives',
-    async () => {
-      await seedAreas(['Garden', 'garden ']);
-      const fn = await startFunction('syncTodoistEvent', envFor(sandbox));
-      try {
-        await vi.waitFor(
-          () => {
-            const line = fn.lines.find((l) => l.includes('"duplicate_areas":true'));
-            expect(line).toBeDefined();
-            expect(JSON.parse(line ?? '{}')).toMatchObject({ severity: 'ERROR', name: 'Garden' });
-          },
-          { timeout: 15_000, interval: 100 },
-        );
-      } finally {
-        await fn.kill();
-      }
-    },
-  );
+  it('the deployed function logs the ERROR at cold start, before any event arrives', async () => {
+    await seedAreas(['Garden', 'garden ']);
+    const fn = await startFunction('syncTodoistEvent', envFor(sandbox));
+    try {
+      await vi.waitFor(
+        () => {
+          const line = fn.lines.find((l) => l.includes('"duplicate_areas":true'));
+          expect(line).toBeDefined();
+          expect(JSON.parse(line ?? '{}')).toMatchObject({ severity: 'ERROR', name: 'Garden' });
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+    } finally {
+      await fn.kill();
+    }
+  });
 
   it('is skipped when AUDIT_ON_START=false', async () => {
     const { ctx } = open(envFor(sandbox, { AUDIT_ON_START: 'false' }));
