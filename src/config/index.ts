@@ -6,7 +6,7 @@ export type ConfigRole = 'sync' | 'webhook' | 'reconcile' | 'cli' | 'setup';
 /** Notion-Version values the product speaks (src/notion/versions.ts says what differs between them). */
 export const NOTION_VERSIONS = ['2026-03-11', '2025-09-03', '2022-06-28'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
-export const DEFAULT_NOTION_VERSION: NotionVersion = '2025-09-03';
+export const DEFAULT_NOTION_VERSION: NotionVersion = '2026-03-11';
 
 export interface Config {
   notion: {

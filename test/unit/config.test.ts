@@ -12,7 +12,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(SYNC, 'sync');
     expect(c.notion.baseUrl).toBe('https://api.notion.com');
-    expect(c.notion.version).toBe('2025-09-03');
+    expect(c.notion.version).toBe('2026-03-11');
     expect(c.notion.rps).toBe(3);
     expect(c.notion.databases.people).toBeUndefined();
     expect(c.todoist.baseUrl).toBe('https://api.todoist.com');
