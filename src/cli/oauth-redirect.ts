@@ -31,6 +31,8 @@ const PAGE =
 
 /** A redirect listener, already bound; `params` settles with the first request to `path`. */
 export interface RedirectListener {
+  /** The address bound: always 127.0.0.1, so nothing outside this machine can deliver a code. */
+  host: string;
   port: number;
   params: Promise<URLSearchParams>;
   close(): Promise<void>;
@@ -78,8 +80,10 @@ export async function listenForRedirect(
     timeoutMs,
   );
   params.catch(() => undefined).finally(() => clearTimeout(timer));
+  const bound = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    host: bound.address,
+    port: bound.port,
     params,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 /** The workspace setup-notion makes: the contract's properties (notion/schema.ts) plus relation targets and options. */
+import { AppError } from '../errors.js';
 import { SCHEMA_SPEC } from '../notion/schema.js';
 import type { DatabaseKey } from '../notion/types.js';
 
@@ -39,8 +40,10 @@ export interface WantedProperty {
 }
 
 /** A schema table entry setup-notion cannot make (a relation without a known target). */
-export class WorkspaceSpecError extends Error {
-  readonly code = 'workspace_spec_invalid';
+export class WorkspaceSpecError extends AppError<'workspace_spec_invalid'> {
+  constructor(message: string) {
+    super('workspace_spec_invalid', message);
+  }
 }
 
 /** The properties of one database as setup-notion makes them. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
+import { listenForRedirect, paramsFromPasted, redirectTarget } from '../../src/cli/oauth-redirect.js';
 import type { CommandRunner } from '../../src/cli/secret-store.js';
 import { main, type TodoistAuthHooks } from '../../src/cli/todoist-auth.js';
 import { freePort } from '../support/free-port.js';
@@ -66,6 +67,31 @@ async function run(argv: string[], env: Record<string, string>, hooks: TodoistAu
   const code = await main(argv, env, io, hooks);
   return { code, ...out };
 }
+
+describe('the redirect', () => {
+  it('a loopback redirect URL is listened for on 127.0.0.1 only; any other is pasted back', async () => {
+    expect(redirectTarget('http://localhost:8765/todoist/callback')).toEqual({
+      kind: 'listen',
+      port: 8765,
+      path: '/todoist/callback',
+    });
+    expect(redirectTarget(FUNCTION_URL)).toEqual({ kind: 'paste', url: FUNCTION_URL });
+    const listener = await listenForRedirect({ port: 0, path: '/cb' }, 5_000, 'http://localhost/cb');
+    try {
+      expect(listener.host).toBe('127.0.0.1');
+      expect((await fetch(`http://127.0.0.1:${listener.port}/other`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${listener.port}/cb?code=c&state=s`)).status).toBe(200);
+      expect((await listener.params).get('code')).toBe('c');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('a pasted address, or only its query, gives the parameters', () => {
+    expect(paramsFromPasted(` ${FUNCTION_URL}?code=c&state=s `).get('state')).toBe('s');
+    expect(paramsFromPasted('?code=c&state=s').get('code')).toBe('c');
+  });
+});
 
 describe('todoist-auth', () => {
   it('happy path: the redirect comes back to 127.0.0.1, the code is exchanged, the user is confirmed, the token shown once', async () => {
