@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import { createLogger, registerSecrets } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
 import type { DatabaseKey } from '../notion/types.js';
-import { mergeEnvText } from '../setup/env-file.js';
+import { databaseIdsInEnvText, mergeEnvText } from '../setup/env-file.js';
 import { createSetupNotion } from '../setup/notion-setup.js';
 import { parsePageId } from '../setup/page-id.js';
 import { envLines, planLines, stepLine } from '../setup/report.js';
@@ -27,7 +27,8 @@ with the properties they miss; nothing you have is ever renamed, retyped or dele
   --parent PAGE    id or URL of a page shared with the integration; missing databases are made in it
                    (a second run finds them there by title)
   --apply          make the changes (without it: a dry run that only prints them)
-  --env-file PATH  also write the NOTION_*_DATABASE_ID lines into this file (other lines are kept)
+  --env-file PATH  also write the NOTION_*_DATABASE_ID lines into this file (other lines are kept);
+                   ids already in it count as configured on the next run
   -h, --help       show this help
 
 Needs NOTION_TOKEN (and NOTION_BASE_URL / NOTION_VERSION when not the defaults).
@@ -42,6 +43,19 @@ const FLAGS = {
 } as const;
 
 const KEYS: readonly DatabaseKey[] = ['areas', 'projects', 'todos', 'people'];
+
+/** The file's text; a file that does not exist yet reads as empty (it is created on --apply). */
+function readEnvFile(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
+}
+
+/** Variables set to something: an empty one must not hide the env file's value. */
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+}
 
 /** Runs the command; resolves with the exit code (never calls process.exit). */
 export async function main(argv: readonly string[], env: Env, io: CliIo = processIo()): Promise<number> {
@@ -61,9 +75,18 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     io.stdout(USAGE);
     return EXIT.ok;
   }
+  const envFile = flags['env-file'];
+  let existing = '';
+  try {
+    existing = envFile === undefined ? '' : await readEnvFile(envFile);
+  } catch (error) {
+    io.stderr(`setup-notion: cannot read --env-file: ${errorMessage(error)}\n`);
+    return EXIT.error;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(env, 'setup');
+    // Ids a previous run wrote to the env file count as configured; the environment wins over them.
+    config = loadConfig({ ...databaseIdsInEnvText(existing), ...definedOnly(env) }, 'setup');
   } catch (error) {
     if (!isConfigError(error)) throw error;
     io.stderr(`setup-notion: configuration error: ${error.message}\n`);
@@ -107,12 +130,8 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     if (lines.length > 0)
       io.stdout(`\nSet these variables (.env, or the functions' environment):\n${lines.join('\n')}\n`);
     const complete = plan.steps.length === 0 || flags.apply;
-    if (flags['env-file'] && complete && lines.length > 0) {
-      const path = flags['env-file'];
-      const existing = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return '';
-        throw e;
-      });
+    if (envFile && complete && lines.length > 0) {
+      const path = envFile;
       const values = Object.fromEntries(lines.map((l) => l.split('=') as [string, string]));
       await writeFile(path, mergeEnvText(existing, values));
       io.stdout(`Wrote ${lines.length} variables to ${path}.\n`);

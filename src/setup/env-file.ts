@@ -14,3 +14,19 @@ export function mergeEnvText(existing: string, values: Readonly<Record<string, s
   for (const [name, value] of pending) out.push(`${name}=${value}`);
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The `NOTION_*_DATABASE_ID` values an env file holds (a previous run's output), quotes removed.
+ * A placeholder that is no Notion id is left out: the run replaces it.
+ */
+export function databaseIdsInEnvText(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m =
+      /^\s*(?:export\s+)?(NOTION_(?:AREAS|PROJECTS|TODOS|PEOPLE)_DATABASE_ID)\s*=\s*["']?([^"'\s#]*)["']?/.exec(
+        line,
+      );
+    if (m?.[1] && m[2] && /^[0-9a-f]{32}$/i.test(m[2].replace(/-/g, ''))) out[m[1]] = m[2];
+  }
+  return out;
+}

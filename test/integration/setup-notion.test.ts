@@ -127,6 +127,12 @@ describe('setup-notion on an empty page', () => {
       expect(parseEnv(again.stdout)).toEqual(ids);
       expect(writes(sandbox)).toEqual({});
 
+      // So does a run that only has the env file the first one wrote.
+      const fromFile = await run(['--env-file', envFile, '--apply'], base);
+      expect(fromFile.code).toBe(0);
+      expect(fromFile.stdout).toMatch(/Nothing to change/);
+      expect(writes(sandbox)).toEqual({});
+
       // The sync writes a task into the new workspace.
       const ctx = createSyncContext(loadConfig(env, 'sync'), silentLogger);
       const event = fixtureJson('item-added.json');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import type { DatabaseKey } from '../../src/notion/types.js';
-import { mergeEnvText } from '../../src/setup/env-file.js';
+import { databaseIdsInEnvText, mergeEnvText } from '../../src/setup/env-file.js';
 import { propertyConfig } from '../../src/setup/notion-setup.js';
 import { parsePageId } from '../../src/setup/page-id.js';
 import { type CurrentDatabase, planSetup } from '../../src/setup/plan.js';
@@ -137,5 +137,14 @@ describe('what a user pastes', () => {
       '# notes\nNOTION_TODOS_DATABASE_ID=new\nLOG_LEVEL=DEBUG\nNOTION_AREAS_DATABASE_ID=a\n',
     );
     expect(mergeEnvText('', { A: '1' })).toBe('A=1\n');
+  });
+
+  it('the database ids a previous run wrote are read back; placeholders and other lines are not', () => {
+    const id = '0123456789abcdef0123456789abcdef';
+    const text = `# x\nNOTION_TODOS_DATABASE_ID="${id}"\nexport NOTION_AREAS_DATABASE_ID=${id} # mine\nNOTION_PEOPLE_DATABASE_ID=...\nNOTION_TOKEN=secret\n`;
+    expect(databaseIdsInEnvText(text)).toEqual({
+      NOTION_TODOS_DATABASE_ID: id,
+      NOTION_AREAS_DATABASE_ID: id,
+    });
   });
 });
