@@ -150,6 +150,6 @@ Setup done. Next:
   1. Deploy:                 bash deploy/deploy.sh   (needs NOTION_*_DATABASE_ID in the environment)
   2. Dead letters:           attached by the deploy; by hand: bash deploy/dead-letter.sh
   3. Todoist webhook URL:    gcloud functions describe todoistWebhook --region=$REGION --format='value(serviceConfig.uri)'
-     then docs/todoist-setup.md (events, client secret, OAuth activation)
+     then docs/todoist-setup.md (events, client secret; OAuth activation: npm run todoist-auth)
   4. Alerts:                 NOTIFICATION_CHANNEL=projects/$PROJECT_ID/notificationChannels/ID bash deploy/alerts.sh
 EOF

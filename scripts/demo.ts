@@ -18,6 +18,7 @@ import { rng } from '../test/support/workload.js';
 import { createDeliveryQueue } from './lib/delivery-queue.js';
 import { printDemoReport } from './lib/demo-report.js';
 import { type DemoWebhook, demoScenario } from './lib/demo-scenario.js';
+import { setupDemoWorkspace } from './lib/demo-workspace.js';
 import { createRunLog } from './lib/run-log.js';
 import { chooseStore } from './lib/state-store.js';
 import { DEMO_CLIENT_SECRET, DEMO_NOTION_TOKEN, syncEnv } from './lib/sync-env.js';
@@ -30,12 +31,13 @@ const CONCURRENCY = 4;
 /** Share of published messages Pub/Sub delivers a second time in the demo. */
 const REDELIVER_SHARE = 0.3;
 
-const USAGE = 'usage: npm run demo -- [--verbose] [--store auto|memory|firestore]';
+const USAGE = 'usage: npm run demo -- [--verbose] [--store auto|memory|firestore] [--setup-notion]';
 
 async function main(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, {
     verbose: { type: 'boolean' },
     store: { type: 'string', choices: ['auto', 'memory', 'firestore'] },
+    'setup-notion': { type: 'boolean' },
     help: { type: 'boolean' },
   });
   if (flags.help) {
@@ -44,7 +46,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const started = performance.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const sandbox = await startNotionSandbox({ lagMs: LAG_MS, rps: RPS, seed: 1 });
+  const local = await startNotionSandbox({ lagMs: LAG_MS, rps: RPS, seed: 1 });
+  const sandbox = flags['setup-notion']
+    ? await setupDemoWorkspace(local, say).catch(async (error: unknown) => {
+        await local.close();
+        throw error;
+      })
+    : local;
   const store = await chooseStore((flags.store ?? 'auto') as 'auto' | 'memory' | 'firestore', say);
   const log = createRunLog({
     verbose: flags.verbose,

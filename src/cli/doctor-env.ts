@@ -4,7 +4,15 @@
  * bad variable, so we record it, stand a valid placeholder in for it and load again until the
  * configuration passes. That way every bad variable is reported, not just the first.
  */
-import { type Config, type ConfigRole, type Env, isConfigError, loadConfig } from '../config/index.js';
+import {
+  type Config,
+  type ConfigRole,
+  DEFAULT_NOTION_VERSION,
+  type Env,
+  isConfigError,
+  loadConfig,
+  NOTION_VERSIONS,
+} from '../config/index.js';
 import type { CheckLine } from './checklist.js';
 
 interface VariableInfo {
@@ -19,7 +27,7 @@ interface VariableInfo {
 
 const DB_ID = '00000000000000000000000000000000';
 const dbFix = (db: string) =>
-  `set NOTION_${db.toUpperCase()}_DATABASE_ID to the id of your ${db} database (the 32 hex digits in its URL) and share it with the integration`;
+  `set NOTION_${db.toUpperCase()}_DATABASE_ID to the id of your ${db} database (the 32 hex digits in its URL) and share it with the integration, or make the databases with npm run setup-notion -- --parent <page>`;
 
 /** The contract's variables, in the README's order. */
 export const VARIABLES: readonly VariableInfo[] = [
@@ -37,8 +45,8 @@ export const VARIABLES: readonly VariableInfo[] = [
   },
   {
     name: 'NOTION_VERSION',
-    unset: 'default 2025-09-03',
-    fix: 'set NOTION_VERSION to 2025-09-03 or 2022-06-28',
+    unset: `default ${DEFAULT_NOTION_VERSION}`,
+    fix: `set NOTION_VERSION to one of ${NOTION_VERSIONS.join(', ')}`,
   },
   { name: 'NOTION_AREAS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Areas') },
   { name: 'NOTION_PROJECTS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Projects') },

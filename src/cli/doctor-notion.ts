@@ -34,7 +34,7 @@ export function propertyLines(db: DatabaseKey, schema: DatabaseSchema): CheckLin
         : `is missing; it must be of type ${spec.type}`,
       fix: found
         ? `in the ${LABEL[db]} database, change "${spec.property}" to type ${spec.type} (or rename it and add a ${spec.type} property "${spec.property}")`
-        : `in the ${LABEL[db]} database, add a property "${spec.property}" of type ${spec.type}`,
+        : `in the ${LABEL[db]} database, add a property "${spec.property}" of type ${spec.type} (npm run setup-notion -- --apply adds every missing property)`,
     });
   }
   if (lines.length === 0)

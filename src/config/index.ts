@@ -1,9 +1,12 @@
 import { AppError } from '../errors.js';
 
 /** Which entry point is loading the configuration: each requires a different subset. */
-export type ConfigRole = 'sync' | 'webhook' | 'reconcile' | 'cli';
+export type ConfigRole = 'sync' | 'webhook' | 'reconcile' | 'cli' | 'setup';
 
-export type NotionVersion = '2025-09-03' | '2022-06-28';
+/** Notion-Version values the product speaks (src/notion/versions.ts says what differs between them). */
+export const NOTION_VERSIONS = ['2026-03-11', '2025-09-03', '2022-06-28'] as const;
+export type NotionVersion = (typeof NOTION_VERSIONS)[number];
+export const DEFAULT_NOTION_VERSION: NotionVersion = '2026-03-11';
 
 export interface Config {
   notion: {
@@ -145,6 +148,8 @@ function auditKinds(env: Env): Array<'area' | 'project' | 'todo'> {
 export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): Config {
   const store = oneOf(env, 'STATE_STORE', ['firestore', 'memory'] as const, 'firestore');
   const needsNotion = role !== 'webhook';
+  // setup-notion makes the databases, so their ids may not exist yet; it keeps no state.
+  const needsDatabases = needsNotion && role !== 'setup';
   const token = needsNotion
     ? required(env, 'NOTION_TOKEN', 'the Notion integration secret')
     : (read(env, 'NOTION_TOKEN') ?? '');
@@ -153,11 +158,11 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
     notion: {
       token,
       baseUrl: url(env, 'NOTION_BASE_URL', 'https://api.notion.com'),
-      version: oneOf(env, 'NOTION_VERSION', ['2025-09-03', '2022-06-28'] as const, '2025-09-03'),
+      version: oneOf(env, 'NOTION_VERSION', NOTION_VERSIONS, DEFAULT_NOTION_VERSION),
       databases: {
-        areas: notionId(env, 'NOTION_AREAS_DATABASE_ID', needsNotion) ?? '',
-        projects: notionId(env, 'NOTION_PROJECTS_DATABASE_ID', needsNotion) ?? '',
-        todos: notionId(env, 'NOTION_TODOS_DATABASE_ID', needsNotion) ?? '',
+        areas: notionId(env, 'NOTION_AREAS_DATABASE_ID', needsDatabases) ?? '',
+        projects: notionId(env, 'NOTION_PROJECTS_DATABASE_ID', needsDatabases) ?? '',
+        todos: notionId(env, 'NOTION_TODOS_DATABASE_ID', needsDatabases) ?? '',
         people: notionId(env, 'NOTION_PEOPLE_DATABASE_ID', false),
       },
       rps: positive(env, 'NOTION_RPS', 3),
@@ -216,7 +221,7 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
   }
   if (config.sync.areaLabelPrefix === '')
     throw new ConfigError('AREA_LABEL_PREFIX', 'a non-empty label prefix such as area:', '');
-  if (store === 'firestore' && needsNotion && !projectId && !config.state.firestoreEmulatorHost) {
+  if (store === 'firestore' && needsDatabases && !projectId && !config.state.firestoreEmulatorHost) {
     // Outside Google Cloud the client cannot discover the project; on Cloud Run it can.
     if (!env['K_SERVICE'] && !env['FUNCTION_TARGET']) {
       throw new ConfigError(

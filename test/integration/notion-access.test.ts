@@ -154,7 +154,7 @@ describe('Notion access against the sandbox', () => {
     expect(sb.counts().byRoute['GET /v1/data_sources/:id']).toBe(4);
   });
 
-  it.each<NotionVersion>(['2025-09-03', '2022-06-28'])(
+  it.each<NotionVersion>(['2026-03-11', '2025-09-03', '2022-06-28'])(
     'under %s: create, find by Todoist ID, read back, trash',
     async (version) => {
       const { sb, client } = await sandbox({});
@@ -195,6 +195,47 @@ describe('Notion access against the sandbox', () => {
       expect(api.stats().byRoute[queryRoute]).toBe(2);
     },
   );
+});
+
+describe('Notion-Version 2026-03-11 through the product client', () => {
+  it('trashes with in_trash, reads pages without archived, appends comment blocks without after', async () => {
+    // Prepare: the sandbox refuses `archived` and `after` under 2026-03-11, as Notion does.
+    const { sb, client } = await sandbox({});
+    const api = client({ version: '2026-03-11' });
+    const page = await api.createPage(sb.databases.todos, {
+      Name: title('Water plants'),
+      'Todoist ID': richText('t-9'),
+    });
+
+    // Act: what the sync does to a page: read, append comment paragraphs, edit one, trash the page.
+    const blocks = api.blocks;
+    if (!blocks) throw new Error('the product client has block operations');
+    const paragraph = (text: string) => ({
+      type: 'paragraph' as const,
+      paragraph: { rich_text: [{ type: 'text' as const, text: { content: text } }] },
+    });
+    const [first] = await blocks.append(page.id, [paragraph('first')]);
+    await blocks.append(page.id, [paragraph('second')]);
+    if (first) await blocks.update(first.id, paragraph('first, edited'));
+    const read = await api.retrievePage(page.id);
+    const trashed = await api.updatePage(page.id, { inTrash: true });
+
+    // Assess: every call was accepted; the trash flag is read from in_trash alone.
+    expect(read.in_trash).toBe(false);
+    expect(read.archived).toBeUndefined();
+    expect(trashed.in_trash).toBe(true);
+    expect(trashed.archived).toBeUndefined();
+    const stored = sb
+      .pages({ databaseId: sb.databases.todos, includeTrashed: true })
+      .find((p) => p.id === page.id);
+    const texts = (stored?.children ?? []).map(
+      (b) =>
+        (b as { paragraph: { rich_text: Array<{ plain_text: string }> } }).paragraph.rich_text[0]
+          ?.plain_text ?? '',
+    );
+    expect(texts).toEqual(['first, edited', 'second']);
+    expect(sb.counts().status['400']).toBeUndefined();
+  });
 });
 
 function pct(part: number, whole: number): string {

@@ -497,6 +497,7 @@ describe('Notion sandbox, through the official @notionhq/client', () => {
       url: sandbox.url,
       databases: sandbox.databases,
       dataSources: sandbox.dataSources,
+      parentPageId: sandbox.parentPageId,
     });
     const live = (await (
       await fetch(`${sandbox.url}/__sandbox/pages?database=${sandbox.databases.areas}`)

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(SYNC, 'sync');
     expect(c.notion.baseUrl).toBe('https://api.notion.com');
-    expect(c.notion.version).toBe('2025-09-03');
+    expect(c.notion.version).toBe('2026-03-11');
     expect(c.notion.rps).toBe(3);
     expect(c.notion.databases.people).toBeUndefined();
     expect(c.todoist.baseUrl).toBe('https://api.todoist.com');
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       'NOTION_VERSION',
       { ...SYNC, NOTION_VERSION: '2021-08-16' },
       'sync',
-      /NOTION_VERSION: expected one of 2025-09-03, 2022-06-28/,
+      /NOTION_VERSION: expected one of 2026-03-11, 2025-09-03, 2022-06-28/,
     ],
     [
       'NOTION_BASE_URL',
@@ -106,6 +106,17 @@ describe('loadConfig', () => {
       'todoist',
     );
     expect(loadConfig(SYNC, 'sync').todoist.clientSecret).toBeUndefined();
+  });
+
+  it.each(['2026-03-11', '2025-09-03', '2022-06-28'])('speaks Notion-Version %s', (version) => {
+    expect(loadConfig({ ...SYNC, NOTION_VERSION: version }, 'sync').notion.version).toBe(version);
+  });
+
+  it('setup-notion needs the Notion token but no database id yet, and no state store', () => {
+    const c = loadConfig({ NOTION_TOKEN: 'ntn_secret' }, 'setup');
+    expect(c.notion.databases).toEqual({ areas: '', projects: '', todos: '', people: undefined });
+    expect(() => loadConfig({}, 'setup')).toThrow(/NOTION_TOKEN/);
+    expect(() => loadConfig({ NOTION_TOKEN: 'ntn_secret' }, 'sync')).toThrow(/NOTION_.*_DATABASE_ID/);
   });
 
   it('reads the opt-in and opt-out filters and the Firestore emulator', () => {

@@ -1,9 +1,10 @@
 /** The /v1 routes: each handler takes the parsed request and returns the JSON answer or throws an ApiError. */
 import { appendChildren, listChildren, retrieveBlock, updateBlock } from './blocks.js';
+import { createDatabase, updateDatabase } from './databases.js';
 import { bodyInvalid, invalidUrl, notFound, validation } from './errors.js';
 import { compileFilter } from './filters.js';
 import { listPage, pageSize, queryPage } from './ordering.js';
-import { databaseJson, dataSourceJson, pageJson, type Version } from './shapes.js';
+import { databaseJson, dataSourceJson, pageJson, type Version, withoutRetiredFields } from './shapes.js';
 import type { Database, Store } from './store.js';
 import { isObject, type Json, normaliseId } from './values.js';
 
@@ -97,16 +98,12 @@ function pageProperty(ctx: Ctx): Json {
 function deleteBlock(ctx: Ctx): Json {
   const id = normaliseId(id0(ctx));
   const page = ctx.store.pages.get(id);
-  if (!page) return updateBlock(ctx.store, id, { in_trash: true });
+  if (!page) return updateBlock(ctx.store, id, { in_trash: true }, ctx.version);
   ctx.store.update(id, { in_trash: true });
-  return {
-    object: 'block',
-    id,
-    type: 'child_page',
-    child_page: { title: '' },
-    archived: true,
-    in_trash: true,
-  };
+  return withoutRetiredFields(
+    { object: 'block', id, type: 'child_page', child_page: { title: '' }, archived: true, in_trash: true },
+    ctx.version,
+  );
 }
 
 const route = (name: string, pattern: RegExp, handle: (ctx: Ctx) => Json): Route => ({
@@ -125,9 +122,30 @@ export const ROUTES: Route[] = [
     if (!legacy(ctx.version)) throw invalidUrl();
     return query(ctx, singleSource(ctx.store.database(id0(ctx), 'database')));
   }),
+  route('POST /v1/databases', /^POST \/v1\/databases$/, (ctx) =>
+    databaseJson(ctx.store, createDatabase(ctx.store, ctx.version, ctx.body), ctx.version),
+  ),
+  route('PATCH /v1/databases/:id', /^PATCH \/v1\/databases\/([^/]+)$/, (ctx) => {
+    const found = ctx.store.database(id0(ctx), 'database');
+    const db = legacy(ctx.version) ? singleSource(found) : found;
+    return databaseJson(
+      ctx.store,
+      updateDatabase(ctx.store, ctx.version, db, ctx.body, 'database'),
+      ctx.version,
+    );
+  }),
   route('GET /v1/data_sources/:id', /^GET \/v1\/data_sources\/([^/]+)$/, (ctx) => {
     if (legacy(ctx.version)) throw invalidUrl();
-    return dataSourceJson(ctx.store, ctx.store.database(id0(ctx), 'data_source'));
+    return dataSourceJson(ctx.store, ctx.store.database(id0(ctx), 'data_source'), ctx.version);
+  }),
+  route('PATCH /v1/data_sources/:id', /^PATCH \/v1\/data_sources\/([^/]+)$/, (ctx) => {
+    if (legacy(ctx.version)) throw invalidUrl();
+    const db = ctx.store.database(id0(ctx), 'data_source');
+    return dataSourceJson(
+      ctx.store,
+      updateDatabase(ctx.store, ctx.version, db, ctx.body, 'data_source'),
+      ctx.version,
+    );
   }),
   route('POST /v1/data_sources/:id/query', /^POST \/v1\/data_sources\/([^/]+)\/query$/, (ctx) => {
     if (legacy(ctx.version)) throw invalidUrl();
@@ -142,14 +160,16 @@ export const ROUTES: Route[] = [
   ),
   route('GET /v1/pages/:id/properties/:id', /^GET \/v1\/pages\/([^/]+)\/properties\/([^/]+)$/, pageProperty),
   route('GET /v1/blocks/:id/children', /^GET \/v1\/blocks\/([^/]+)\/children$/, (ctx) =>
-    listChildren(ctx.store, id0(ctx), ctx.query),
+    listChildren(ctx.store, id0(ctx), ctx.query, ctx.version),
   ),
   route('PATCH /v1/blocks/:id/children', /^PATCH \/v1\/blocks\/([^/]+)\/children$/, (ctx) =>
-    appendChildren(ctx.store, id0(ctx), ctx.body),
+    appendChildren(ctx.store, id0(ctx), ctx.body, ctx.version),
   ),
-  route('GET /v1/blocks/:id', /^GET \/v1\/blocks\/([^/]+)$/, (ctx) => retrieveBlock(ctx.store, id0(ctx))),
+  route('GET /v1/blocks/:id', /^GET \/v1\/blocks\/([^/]+)$/, (ctx) =>
+    retrieveBlock(ctx.store, id0(ctx), ctx.version),
+  ),
   route('PATCH /v1/blocks/:id', /^PATCH \/v1\/blocks\/([^/]+)$/, (ctx) =>
-    updateBlock(ctx.store, id0(ctx), ctx.body),
+    updateBlock(ctx.store, id0(ctx), ctx.body, ctx.version),
   ),
   route('DELETE /v1/blocks/:id', /^DELETE \/v1\/blocks\/([^/]+)$/, deleteBlock),
 ];

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ARCHIVED_MESSAGE, bodyInvalid, notFound, validation } from './errors.js';
 import { listPage, pageSize } from './ordering.js';
+import { type Version, withoutRetiredFields } from './shapes.js';
 import type { PageRecord, Store } from './store.js';
 import { richTextItems } from './validate.js';
 import { isObject, type Json, normaliseId } from './values.js';
@@ -71,9 +72,9 @@ export function toBlocks(
   });
 }
 
-/** A block in response shape. */
-export function renderBlock(b: BlockRecord): Json {
-  return { ...b.json, has_children: b.children.length > 0 };
+/** A block in response shape (2026-03-11 without the `archived` alias). */
+export function renderBlock(b: BlockRecord, version?: Version): Json {
+  return withoutRetiredFields({ ...b.json, has_children: b.children.length > 0 }, version);
 }
 
 function search(
@@ -108,21 +109,46 @@ function childList(store: Store, id: string): { list: BlockRecord[]; page: PageR
   return { list: block.children, page: owner, parent: { type: 'block_id', block_id: block.id } };
 }
 
-/** PATCH /v1/blocks/{id}/children: appends (or inserts after `after`) and returns the new blocks. */
-export function appendChildren(store: Store, id: string, body: Json): Json {
+/**
+ * Where appended blocks go: 2026-03-11 takes `position` (`start`, `end`, or `after_block` with an
+ * id) and refuses `after`; older versions take `after` (a block id). Returns an index into `list`.
+ */
+function insertAt(list: BlockRecord[], body: Json, version: Version): number {
+  const indexOf = (id: unknown) => {
+    const at = list.findIndex((b) => b.id === normaliseId(String(id)));
+    if (at < 0) throw notFound('block', String(id));
+    return at + 1;
+  };
+  if (version === '2026-03-11') {
+    if (body['after'] !== undefined)
+      throw validation('body failed validation: body.after was replaced by body.position in 2026-03-11.');
+    const position = body['position'];
+    if (position === undefined) return list.length;
+    if (!isObject(position)) throw bodyInvalid('body.position', 'should be an object');
+    if (position['type'] === 'start') return 0;
+    if (position['type'] === 'end') return list.length;
+    const block = position['after_block'];
+    if (position['type'] === 'after_block' && isObject(block) && typeof block['id'] === 'string')
+      return indexOf(block['id']);
+    throw bodyInvalid(
+      'body.position.type',
+      'should be `start`, `end` or `after_block` (with after_block.id)',
+    );
+  }
+  return typeof body['after'] === 'string' ? indexOf(body['after']) : list.length;
+}
+
+/** PATCH /v1/blocks/{id}/children: inserts the new blocks (at the end by default) and returns them. */
+export function appendChildren(store: Store, id: string, body: Json, version: Version): Json {
   const { list, page, parent } = childList(store, id);
   if (page.in_trash) throw validation(ARCHIVED_MESSAGE);
+  const at = insertAt(list, body, version);
   const added = toBlocks(body['children'], parent, 'body.children', store.now());
-  const after =
-    typeof body['after'] === 'string'
-      ? list.findIndex((b) => b.id === normaliseId(String(body['after'])))
-      : -1;
-  if (typeof body['after'] === 'string' && after < 0) throw notFound('block', String(body['after']));
-  list.splice(after < 0 ? list.length : after + 1, 0, ...added);
+  list.splice(at, 0, ...added);
   store.touch(page);
   return {
     object: 'list',
-    results: added.map(renderBlock),
+    results: added.map((b) => renderBlock(b, version)),
     next_cursor: null,
     has_more: false,
     type: 'block',
@@ -131,18 +157,19 @@ export function appendChildren(store: Store, id: string, body: Json): Json {
 }
 
 /** GET /v1/blocks/{id}/children: live children, paginated by `start_cursor` / `page_size` in the query. */
-export function listChildren(store: Store, id: string, query: URLSearchParams): Json {
+export function listChildren(store: Store, id: string, query: URLSearchParams, version: Version): Json {
   const live = childList(store, id).list.filter((b) => b.json['in_trash'] !== true);
   const page = listPage(
     live,
     query.get('start_cursor'),
     pageSize(query.get('page_size') ?? undefined, 'page_size'),
   );
-  return { object: 'list', ...page, results: page.results.map(renderBlock), type: 'block', block: {} };
+  const results = page.results.map((b) => renderBlock(b, version));
+  return { object: 'list', ...page, results, type: 'block', block: {} };
 }
 
 /** PATCH /v1/blocks/{id}: replaces the content of its type; `in_trash` / `archived` trash or restore it. */
-export function updateBlock(store: Store, id: string, body: Json): Json {
+export function updateBlock(store: Store, id: string, body: Json, version: Version): Json {
   const { block, page } = findBlock(store, id);
   const type = String(block.json['type']);
   const trash = body['in_trash'] ?? body['archived'];
@@ -159,10 +186,10 @@ export function updateBlock(store: Store, id: string, body: Json): Json {
   if (typeof trash === 'boolean') Object.assign(block.json, { in_trash: trash, archived: trash });
   block.json['last_edited_time'] = store.now();
   store.touch(page);
-  return renderBlock(block);
+  return renderBlock(block, version);
 }
 
 /** GET /v1/blocks/{id}. */
-export function retrieveBlock(store: Store, id: string): Json {
-  return renderBlock(findBlock(store, id).block);
+export function retrieveBlock(store: Store, id: string, version: Version): Json {
+  return renderBlock(findBlock(store, id).block, version);
 }

@@ -8,7 +8,7 @@ import { isObject } from './values.js';
 /** The sandbox methods the control routes call. */
 export type ControlTarget = Pick<
   NotionSandbox,
-  'url' | 'databases' | 'dataSources' | 'pages' | 'counts' | 'reset'
+  'url' | 'databases' | 'dataSources' | 'parentPageId' | 'listDatabases' | 'pages' | 'counts' | 'reset'
 > & {
   setFaults(f: Record<string, unknown>): void;
   faults(): Record<string, number>;
@@ -16,7 +16,8 @@ export type ControlTarget = Pick<
 
 /**
  * `GET /__sandbox/pages?database=<id>&trashed=1` → `{pages}`, `GET /__sandbox/counts`, `GET|POST /__sandbox/faults`,
- * `POST /__sandbox/reset`, `GET /__sandbox/info` → `{url, databases, dataSources}`.
+ * `POST /__sandbox/reset`, `GET /__sandbox/info` → `{url, databases, dataSources, parentPageId}`,
+ * `GET /__sandbox/databases` → `{databases}` (every database with its properties).
  */
 export async function handleControl(
   target: ControlTarget,
@@ -41,7 +42,10 @@ export async function handleControl(
         url: target.url,
         databases: target.databases,
         dataSources: target.dataSources,
+        parentPageId: target.parentPageId,
       });
+    case 'GET /__sandbox/databases':
+      return send(res, 200, { databases: target.listDatabases() });
     case 'GET /__sandbox/faults':
       return send(res, 200, target.faults());
     case 'POST /__sandbox/faults': {

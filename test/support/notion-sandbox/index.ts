@@ -9,6 +9,7 @@ export type {
   PropertySpec,
   PropertyType,
   SandboxCounts,
+  SandboxDatabase,
   SandboxFaults,
   SandboxOptions,
   SandboxPage,

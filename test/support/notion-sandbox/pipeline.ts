@@ -93,6 +93,14 @@ export async function handleV1(
   }
   if (!isObject(body))
     return fail(new ApiError(400, 'validation_error', 'body failed validation: body should be an object.'));
+  if (version === '2026-03-11' && body['archived'] !== undefined)
+    return fail(
+      new ApiError(
+        400,
+        'validation_error',
+        'body failed validation: body.archived is not supported in 2026-03-11; use body.in_trash.',
+      ),
+    );
   const ctx: Ctx = {
     store,
     version: version as Version,

@@ -53,7 +53,12 @@ export interface PropertyDef {
   id: string;
   name: string;
   type: PropertyType;
-  relation?: DatabaseKey;
+  /** Id of the database a relation points to. */
+  relation?: string;
+  /** A dual relation's twin in the target database (`synced_property_*` in the answers). */
+  synced?: { name: string; id: string };
+  /** Display format of a number. */
+  format?: string;
   options: SelectOption[];
 }
 
@@ -67,6 +72,7 @@ export function newOption(def: PropertyDef, name: string): SelectOption {
 /** The stored properties of one database after `schema` and `omitProperties` are applied. */
 export function buildProperties(
   key: DatabaseKey,
+  idOf: (key: DatabaseKey) => string,
   schema: Partial<Record<DatabaseKey, PropertySpec[]>> = {},
   omit: Partial<Record<DatabaseKey, string[]>> = {},
 ): PropertyDef[] {
@@ -80,7 +86,7 @@ export function buildProperties(
       type: spec.type,
       options: [],
     };
-    if (spec.relation) def.relation = spec.relation;
+    if (spec.relation) def.relation = idOf(spec.relation);
     for (const name of spec.options ?? []) def.options.push(newOption(def, name));
     return def;
   });

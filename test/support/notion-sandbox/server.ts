@@ -9,7 +9,7 @@ import { Faults } from './faults.js';
 import { errorBody, send } from './http.js';
 import { handleV1 } from './pipeline.js';
 import { Store } from './store.js';
-import type { NotionSandbox, SandboxFaults, SandboxOptions, SandboxPage } from './types.js';
+import type { NotionSandbox, SandboxDatabase, SandboxFaults, SandboxOptions, SandboxPage } from './types.js';
 import { normaliseId } from './values.js';
 
 /** Starts a Notion-compatible HTTP server (default 127.0.0.1, a free port) for tests, the demo and the benchmark. */
@@ -26,10 +26,10 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
   const pages = (opts: { databaseId?: string; includeTrashed?: boolean } = {}): SandboxPage[] => {
     const wanted = opts.databaseId === undefined ? undefined : normaliseId(opts.databaseId);
     return [...store.pages.values()]
-      .filter((p) => (opts.includeTrashed || !p.in_trash) && (!wanted || store.databases[p.db].id === wanted))
+      .filter((p) => p.db !== null && (opts.includeTrashed || !p.in_trash) && (!wanted || p.db === wanted))
       .map((p) => ({
         id: p.id,
-        databaseId: store.databases[p.db].id,
+        databaseId: p.db ?? '',
         created_time: p.created_time,
         last_edited_time: p.last_edited_time,
         in_trash: p.in_trash,
@@ -38,15 +38,32 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
       }));
   };
   const reset = () => {
-    store.pages.clear();
+    for (const [id, page] of store.pages) if (page.db !== null) store.pages.delete(id);
     counters.reset();
   };
+  const listDatabases = (): SandboxDatabase[] =>
+    [...store.all.values()].map((db) => ({
+      id: db.id,
+      dataSourceId: db.dataSourceId,
+      title: db.title,
+      ...(db.key ? { key: db.key } : {}),
+      ...(db.parentPageId ? { parentPageId: db.parentPageId } : {}),
+      properties: db.properties.map((p) => ({
+        name: p.name,
+        type: p.type,
+        ...(p.relation ? { relation: p.relation } : {}),
+        ...(p.synced ? { syncedProperty: p.synced.name } : {}),
+        options: p.options.map((o) => o.name),
+      })),
+    }));
 
   const host = options.host ?? '127.0.0.1';
   const ids = store.ids();
   const target: ControlTarget = {
     url: '',
     ...ids,
+    parentPageId: store.parentPageId,
+    listDatabases,
     pages,
     counts: () => counters.snapshot(),
     reset,
@@ -81,6 +98,8 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
   return {
     url: target.url,
     ...ids,
+    parentPageId: store.parentPageId,
+    listDatabases,
     setFaults,
     pages,
     counts: target.counts,

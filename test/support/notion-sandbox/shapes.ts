@@ -7,7 +7,6 @@ import { type Json, type Snapshot, textItem } from './values.js';
 export type Version = '2022-06-28' | '2025-09-03' | '2026-03-11';
 
 const USER = { object: 'user', id: '00000000-0000-4000-8000-000000000001' };
-const CREATED = '2026-01-01T00:00:00.000Z';
 
 /** Page answers show at most 25 relation references (`has_more: true` beyond), as Notion's do. */
 function capRelations(properties: Record<string, Json>): Record<string, Json> {
@@ -24,9 +23,10 @@ function capRelations(properties: Record<string, Json>): Record<string, Json> {
 
 /** A page object; `view` is the version a lagging query sees (retrieve passes the current page). */
 export function pageJson(store: Store, page: PageRecord, version: Version, view: Snapshot = page): Json {
-  const db = store.databases[page.db];
-  const parent =
-    version === '2022-06-28'
+  const db = store.databaseOf(page);
+  const parent = !db
+    ? { type: 'workspace', workspace: true }
+    : version === '2022-06-28'
       ? { type: 'database_id', database_id: db.id }
       : { type: 'data_source_id', data_source_id: db.dataSourceId, database_id: db.id };
   const json: Json = {
@@ -46,22 +46,37 @@ export function pageJson(store: Store, page: PageRecord, version: Version, view:
     url: `https://www.notion.so/${page.id.replace(/-/g, '')}`,
     public_url: null,
   };
+  return withoutRetiredFields(json, version);
+}
+
+/** 2026-03-11 dropped the `archived` alias of `in_trash` from every object. */
+export function withoutRetiredFields(json: Json, version: Version | undefined): Json {
   if (version === '2026-03-11') delete json['archived'];
   return json;
+}
+
+function parentJson(db: Database): Json {
+  return db.parentPageId
+    ? { type: 'page_id', page_id: db.parentPageId }
+    : { type: 'workspace', workspace: true };
 }
 
 function propertyJson(store: Store, def: PropertyDef): Json {
   let config: Json = {};
   if (def.type === 'select' || def.type === 'multi_select')
     config = { options: structuredClone(def.options) };
-  if (def.type === 'number') config = { format: 'number' };
-  if (def.type === 'relation' && def.relation) {
-    const target = store.databases[def.relation];
+  if (def.type === 'number') config = { format: def.format ?? 'number' };
+  const target = def.relation === undefined ? undefined : store.all.get(def.relation);
+  if (def.type === 'relation' && target) {
     config = {
       database_id: target.id,
       data_source_id: target.dataSourceId,
-      type: 'single_property',
-      single_property: {},
+      ...(def.synced
+        ? {
+            type: 'dual_property',
+            dual_property: { synced_property_name: def.synced.name, synced_property_id: def.synced.id },
+          }
+        : { type: 'single_property', single_property: {} }),
     };
   }
   return { id: def.id, name: def.name, type: def.type, description: null, [def.type]: config };
@@ -78,13 +93,13 @@ export function databaseJson(store: Store, db: Database, version: Version): Json
     id: db.id,
     title: [textItem(db.title)],
     description: [],
-    parent: { type: 'workspace', workspace: true },
+    parent: parentJson(db),
     is_inline: false,
     in_trash: false,
     archived: false,
     is_locked: false,
-    created_time: CREATED,
-    last_edited_time: CREATED,
+    created_time: db.created_time,
+    last_edited_time: db.last_edited_time,
     created_by: USER,
     last_edited_by: USER,
     icon: null,
@@ -97,28 +112,31 @@ export function databaseJson(store: Store, db: Database, version: Version): Json
     id,
     name: i === 0 ? db.title : `${db.title} ${i + 1}`,
   }));
-  return { ...base, data_sources: sources };
+  return withoutRetiredFields({ ...base, data_sources: sources }, version);
 }
 
 /** GET /v1/data_sources/{id}. */
-export function dataSourceJson(store: Store, db: Database): Json {
-  return {
-    object: 'data_source',
-    id: db.dataSourceId,
-    title: [textItem(db.title)],
-    description: [],
-    parent: { type: 'database_id', database_id: db.id },
-    database_parent: { type: 'workspace', workspace: true },
-    properties: propertiesJson(store, db),
-    in_trash: false,
-    archived: false,
-    created_time: CREATED,
-    last_edited_time: CREATED,
-    created_by: USER,
-    last_edited_by: USER,
-    icon: null,
-    cover: null,
-    url: `https://www.notion.so/${db.dataSourceId.replace(/-/g, '')}`,
-    public_url: null,
-  };
+export function dataSourceJson(store: Store, db: Database, version: Version): Json {
+  return withoutRetiredFields(
+    {
+      object: 'data_source',
+      id: db.dataSourceId,
+      title: [textItem(db.title)],
+      description: [],
+      parent: { type: 'database_id', database_id: db.id },
+      database_parent: parentJson(db),
+      properties: propertiesJson(store, db),
+      in_trash: false,
+      archived: false,
+      created_time: db.created_time,
+      last_edited_time: db.last_edited_time,
+      created_by: USER,
+      last_edited_by: USER,
+      icon: null,
+      cover: null,
+      url: `https://www.notion.so/${db.dataSourceId.replace(/-/g, '')}`,
+      public_url: null,
+    },
+    version,
+  );
 }

@@ -1,4 +1,4 @@
-/** The workspace: four databases, their pages, and the lagging query index (a versioned snapshot list per page). */
+/** The workspace: its databases (four seeded, more created over the API), pages, and the lagging query index. */
 import { randomUUID } from 'node:crypto';
 import { type BlockRecord, toBlocks } from './blocks.js';
 import { ARCHIVED_MESSAGE, notFound, validation } from './errors.js';
@@ -6,12 +6,13 @@ import type { Row } from './ordering.js';
 import { buildProperties, DATABASE_KEYS, type PropertyDef, TITLES } from './schema.js';
 import type { DatabaseKey, SandboxOptions } from './types.js';
 import { toStored, type WriteContext } from './validate.js';
-import { emptyValue, isObject, type Json, normaliseId, type Snapshot } from './values.js';
+import { emptyValue, isObject, type Json, normaliseId, type Snapshot, textItem } from './values.js';
 
 /** A page as stored, with the versions a lagging query may still see. */
 export interface PageRecord extends Snapshot {
   id: string;
-  db: DatabaseKey;
+  /** Id of the database holding the page; null for a page outside any database (a workspace page). */
+  db: string | null;
   children: BlockRecord[];
   /** Each write appends a version visible to queries `lagMs` later; older invisible ones are pruned. */
   versions: Array<{ visibleAt: number; snap: Snapshot }>;
@@ -19,32 +20,53 @@ export interface PageRecord extends Snapshot {
 
 /** A database with its single (reachable) data source. */
 export interface Database {
-  key: DatabaseKey;
+  /** The PARA role of a database the sandbox started with; databases created over the API have none. */
+  key?: DatabaseKey;
   id: string;
   dataSourceId: string;
   /** Listed by GET /v1/databases/{id} but not reachable (multi-source databases). */
   extraDataSourceIds: string[];
   title: string;
   properties: PropertyDef[];
+  /** The page a created database lives in; the seeded ones sit at the workspace level. */
+  parentPageId?: string;
+  created_time: string;
+  last_edited_time: string;
 }
+
+type StoreOptions = Pick<
+  SandboxOptions,
+  'databases' | 'schema' | 'omitProperties' | 'extraDataSources' | 'parentPageId'
+>;
+
+const SEEDED_AT = '2026-01-01T00:00:00.000Z';
 
 /** The sandbox's state; every method is synchronous, so concurrent requests never interleave inside one. */
 export class Store {
+  /** The four seeded databases by role. */
   readonly databases: Record<DatabaseKey, Database>;
+  /** Every database by id, seeded and created. */
+  readonly all = new Map<string, Database>();
   readonly pages = new Map<string, PageRecord>();
+  /** An empty workspace page shared with the integration, where new databases can be made. */
+  readonly parentPageId: string;
   lagMs = 0;
   #clock = 0;
+  #propertyIds = 0;
 
-  constructor(
-    options: Pick<SandboxOptions, 'databases' | 'schema' | 'omitProperties' | 'extraDataSources'> = {},
-  ) {
+  constructor(options: StoreOptions = {}) {
+    const ids = Object.fromEntries(
+      DATABASE_KEYS.map((k) => [k, normaliseId(options.databases?.[k] ?? randomUUID())]),
+    ) as Record<DatabaseKey, string>;
     const make = (key: DatabaseKey): Database => ({
       key,
-      id: normaliseId(options.databases?.[key] ?? randomUUID()),
+      id: ids[key],
       dataSourceId: randomUUID(),
       extraDataSourceIds: options.extraDataSources?.includes(key) ? [randomUUID()] : [],
       title: TITLES[key],
-      properties: buildProperties(key, options.schema, options.omitProperties),
+      properties: buildProperties(key, (k) => ids[k], options.schema, options.omitProperties),
+      created_time: SEEDED_AT,
+      last_edited_time: SEEDED_AT,
     });
     const [areas, projects, todos, people] = DATABASE_KEYS.map(make) as [
       Database,
@@ -53,6 +75,71 @@ export class Store {
       Database,
     ];
     this.databases = { areas, projects, todos, people };
+    for (const db of DATABASE_KEYS.map((k) => this.databases[k])) this.all.set(db.id, db);
+    this.parentPageId = this.addWorkspacePage('Sync workspace', options.parentPageId);
+  }
+
+  /** A page outside any database (only a title), shared with the integration. */
+  addWorkspacePage(title: string, id: string = randomUUID()): string {
+    const stamp = this.now();
+    const page: PageRecord = {
+      id: normaliseId(id),
+      db: null,
+      created_time: stamp,
+      last_edited_time: stamp,
+      in_trash: false,
+      properties: { title: { id: 'title', type: 'title', title: [textItem(title)] } },
+      children: [],
+      versions: [],
+    };
+    this.pages.set(page.id, page);
+    return page.id;
+  }
+
+  /** A fresh property id, unique in the sandbox (Notion's are short url-safe strings). */
+  newPropertyId(): string {
+    this.#propertyIds += 1;
+    return `n${this.#propertyIds.toString(36)}`;
+  }
+
+  /** Registers a database made over the API and lists it in its parent page as a child_database block. */
+  addDatabase(db: Database): void {
+    this.all.set(db.id, db);
+    if (!db.parentPageId) return;
+    const parent = this.page(db.parentPageId);
+    const [block] = toBlocks(
+      [{ type: 'child_database', child_database: { title: db.title } }],
+      { type: 'page_id', page_id: parent.id },
+      'body.parent',
+      db.created_time,
+    );
+    if (!block) return;
+    // Notion's child_database block carries the database's own id.
+    block.id = db.id;
+    block.json['id'] = db.id;
+    parent.children.push(block);
+    this.touch(parent);
+  }
+
+  /** Renames a database's child_database block in its parent page after a title change. */
+  renameChildDatabase(db: Database): void {
+    if (!db.parentPageId) return;
+    const block = this.pages.get(db.parentPageId)?.children.find((b) => b.id === db.id);
+    if (block) block.json['child_database'] = { title: db.title };
+  }
+
+  /** Rewrites the property values of every page of a database (and of its queued versions) after a schema change. */
+  reshapePages(db: Database, change: (properties: Record<string, Json>) => void): void {
+    for (const page of this.pages.values()) {
+      if (page.db !== db.id) continue;
+      change(page.properties);
+      for (const version of page.versions) change(version.snap.properties);
+    }
+  }
+
+  /** The database holding a page (undefined for a workspace page). */
+  databaseOf(page: PageRecord): Database | undefined {
+    return page.db === null ? undefined : this.all.get(page.db);
   }
 
   /** Strictly increasing ISO timestamps, so created_time orders pages the way they were made. */
@@ -64,9 +151,7 @@ export class Store {
   /** The database owning a database id or data source id; 404 otherwise. */
   database(id: string, by: 'database' | 'data_source'): Database {
     const wanted = normaliseId(id);
-    const db = Object.values(this.databases).find(
-      (d) => (by === 'database' ? d.id : d.dataSourceId) === wanted,
-    );
+    const db = [...this.all.values()].find((d) => (by === 'database' ? d.id : d.dataSourceId) === wanted);
     if (!db) throw notFound(by, wanted);
     return db;
   }
@@ -84,7 +169,7 @@ export class Store {
     if (!isObject(properties))
       throw validation('body failed validation: body.properties should be an object.');
     const ctx: WriteContext = {
-      inDatabase: (pageId, key) => this.pages.get(pageId)?.db === key,
+      inDatabase: (pageId, databaseId) => this.pages.get(pageId)?.db === databaseId,
       newOptions: [],
     };
     const next = structuredClone(current);
@@ -120,7 +205,7 @@ export class Store {
         : toBlocks(children, { type: 'page_id', page_id: id }, 'body.children', stamp);
     const page: PageRecord = {
       id,
-      db: db.key,
+      db: db.id,
       created_time: stamp,
       last_edited_time: stamp,
       in_trash: false,
@@ -141,7 +226,10 @@ export class Store {
       throw validation('body failed validation: body.in_trash should be a boolean.');
     if (body['properties'] !== undefined && page.in_trash && trash !== false)
       throw validation(ARCHIVED_MESSAGE);
-    page.properties = this.#apply(this.databases[page.db], page.properties, body['properties']);
+    const db = this.databaseOf(page);
+    if (!db && body['properties'] !== undefined)
+      throw validation('body failed validation: the sandbox edits properties of database pages only.');
+    if (db) page.properties = this.#apply(db, page.properties, body['properties']);
     if (typeof trash === 'boolean') page.in_trash = trash;
     this.touch(page);
     return page;
@@ -158,7 +246,7 @@ export class Store {
     const now = Date.now();
     const rows: Row[] = [];
     for (const page of this.pages.values()) {
-      if (page.db !== db.key) continue;
+      if (page.db !== db.id) continue;
       const visible = page.versions.findLast((v) => v.visibleAt <= now);
       if (visible && !visible.snap.in_trash) rows.push({ id: page.id, snap: visible.snap });
     }

@@ -57,6 +57,26 @@ export interface SandboxOptions extends SandboxFaults {
   omitProperties?: Partial<Record<DatabaseKey, string[]>>;
   /** Databases that list a second (empty, unreachable) data source, as when a user adds one in Notion. */
   extraDataSources?: DatabaseKey[];
+  /** Fixed id of the empty workspace page new databases can be made in; a random UUID otherwise. */
+  parentPageId?: string;
+}
+
+/** A database as the sandbox holds it now: seeded (with its PARA role) or created over the API. */
+export interface SandboxDatabase {
+  id: string;
+  dataSourceId: string;
+  title: string;
+  key?: DatabaseKey;
+  parentPageId?: string;
+  properties: Array<{
+    name: string;
+    type: PropertyType;
+    /** Target database id of a relation. */
+    relation?: string;
+    /** Name of a dual relation's twin in the target database. */
+    syncedProperty?: string;
+    options: string[];
+  }>;
 }
 
 /** A page as the sandbox holds it now (not as a lagging query sees it). */
@@ -90,11 +110,16 @@ export interface NotionSandbox {
   url: string;
   databases: Record<DatabaseKey, string>;
   dataSources: Record<DatabaseKey, string>;
+  /** An empty page shared with the integration: `POST /v1/databases` may create databases in it. */
+  parentPageId: string;
+  /** Every database, seeded and created, in creation order. */
+  listDatabases(): SandboxDatabase[];
   /** Merges into the current faults; a key given as 0 or undefined turns that fault off. */
   setFaults(faults: SandboxFaults): void;
+  /** Pages of databases (workspace pages such as `parentPageId` are not listed). */
   pages(options?: { databaseId?: string; includeTrashed?: boolean }): SandboxPage[];
   counts(): SandboxCounts;
-  /** Deletes all pages and zeroes counters; keeps schema and faults. */
+  /** Deletes all database pages and zeroes counters; keeps databases, schemas, workspace pages and faults. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 /** Request property values → stored response shape, validated as Notion does (limits, types, relations). */
 import { bodyInvalid, validation } from './errors.js';
 import { newOption, type PropertyDef, type SelectOption } from './schema.js';
-import type { DatabaseKey } from './types.js';
 import { isObject, type Json, normaliseId, textItem } from './values.js';
 
 const MAX_TEXT = 2000;
@@ -9,7 +8,7 @@ const MAX_ITEMS = 100;
 
 /** What validation needs from the store; new select options wait in `newOptions` until the write succeeds. */
 export interface WriteContext {
-  inDatabase(pageId: string, key: DatabaseKey): boolean;
+  inDatabase(pageId: string, databaseId: string): boolean;
   newOptions: Array<{ def: PropertyDef; option: SelectOption }>;
 }
 
