@@ -99,7 +99,12 @@ const OPTION_LIMIT = 100;
 
 /** Notion select and multi_select option names may not contain commas and are capped at 100 characters. */
 export function optionName(name: string): string {
-  return Array.from(name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim()).slice(0, OPTION_LIMIT).join('');
+  return Array.from(optionText(name)).slice(0, OPTION_LIMIT).join('');
+}
+
+/** An option name before the length cap: commas and runs of whitespace become one space. */
+export function optionText(name: string): string {
+  return name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim();
 }
 
 const relation = (ids: readonly string[]) => ({

@@ -5,6 +5,7 @@ import type {
   TodoistSection,
   TodoistTask,
 } from './schemas.js';
+import type { FieldIssue, MappedTaskField } from './tolerant-task.js';
 
 /** The webhook events this product models (the wire names stay `item:*`/`note:*` in API v1). */
 export const TASK_EVENTS = [
@@ -59,6 +60,10 @@ export interface TaskEvent extends EventBase {
   oldTask?: TodoistTask | undefined;
   /** `snapshot` for states read from the Todoist API by reconcile. */
   source: 'webhook' | 'snapshot';
+  /** Mapped fields the event did not carry (or carried unparsable): the page keeps what it shows for them. */
+  absent?: ReadonlySet<MappedTaskField> | undefined;
+  /** Fields left out because their value does not parse; each is logged once as a WARNING. */
+  issues?: FieldIssue[] | undefined;
 }
 export interface ProjectEvent extends EventBase {
   kind: 'project';

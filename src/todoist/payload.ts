@@ -22,6 +22,7 @@ import {
 export * from './events.js';
 
 import { isTimestamp } from './timestamp.js';
+import { type MappedTaskField, parseTaskTolerant, type TolerantTask } from './tolerant-task.js';
 
 /** A webhook body that is not JSON or not a Todoist event: a poison message, never worth a retry. */
 export class TodoistPayloadError extends AppError<'payload_invalid'> {
@@ -120,7 +121,9 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
   };
   const data = envelope.event_data;
   if (includes(TASK_EVENTS, eventName)) {
-    const task = parsePart(taskSchema, data, 'event_data', eventName);
+    const read = parseTaskTolerant(data);
+    if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable task id (event_data.id)`);
+    const { task, absent } = completionImplied(eventName, read);
     const extra = envelope.event_data_extra;
     const old = extra ? taskSchema.safeParse(extra.old_item) : undefined;
     return {
@@ -131,6 +134,8 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
       updateIntent: extra?.update_intent ?? undefined,
       oldTask: old?.success ? old.data : undefined,
       source: 'webhook',
+      absent,
+      issues: read.issues,
     };
   }
   if (includes(PROJECT_EVENTS, eventName)) {
@@ -153,6 +158,18 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
     };
   }
   return { kind: 'ignored', eventName, raw: body };
+}
+
+/** `item:completed` / `item:uncompleted` say what `checked` is even when the payload leaves it out. */
+function completionImplied(
+  eventName: string,
+  read: TolerantTask,
+): { task: TodoistTask; absent: ReadonlySet<MappedTaskField> } {
+  if (!read.absent.has('checked')) return read;
+  if (eventName !== 'item:completed' && eventName !== 'item:uncompleted') return read;
+  const absent = new Set(read.absent);
+  absent.delete('checked');
+  return { task: { ...read.task, checked: eventName === 'item:completed' }, absent };
 }
 
 /** A task state read from the Todoist API, as an event the sync core applies like a webhook. */

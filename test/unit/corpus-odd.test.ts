@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/state/memory.js';
+import {
+  corpusFile,
+  corpusFiles,
+  corpusInstance,
+  deliverRaw,
+  type LogLine,
+  todoView,
+} from '../support/corpus.js';
+import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
+
+/*
+ * The odd-input corpus (test/fixtures/odd): each case is delivered through the real handler to
+ * the Notion sandbox, which refuses what Notion refuses. A valid task always ends with its page
+ * present and right, absent fields untouched, and exactly one WARNING naming each odd field; a
+ * poison message is acknowledged with an ERROR.
+ */
+
+type Expected = {
+  outcome: string;
+  warnings?: string[];
+  page?: Record<string, unknown> & { Labels?: string[] | { count: number }; AreaCount?: number };
+};
+type OddCase = {
+  about: string;
+  before?: unknown[];
+  body?: { event_data?: { id?: string } };
+  bodyText?: string;
+  expect: Expected;
+};
+
+let sandbox: NotionSandbox;
+beforeAll(async () => {
+  sandbox = await startNotionSandbox({});
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+beforeEach(() => {
+  sandbox.reset();
+});
+
+describe('odd inputs: nothing lost, nothing blanked', () => {
+  it.each(corpusFiles('odd'))('%s', async (file) => {
+    // Prepare: a fresh instance, and the earlier events the case builds on.
+    const oddCase = corpusFile<OddCase>('odd', file);
+    const lines: LogLine[] = [];
+    const ctx = corpusInstance(sandbox, createMemoryStore(), lines);
+    for (const earlier of oddCase.before ?? [])
+      expect(await deliverRaw(ctx, JSON.stringify(earlier))).toBe('applied');
+    lines.length = 0;
+
+    // Act
+    const outcome = await deliverRaw(ctx, oddCase.bodyText ?? JSON.stringify(oddCase.body));
+
+    // Assess
+    const { expect: want } = oddCase;
+    expect(outcome, oddCase.about).toBe(want.outcome);
+    if (want.outcome === 'poison') {
+      expect(lines.filter((l) => l.severity === 'ERROR')).toHaveLength(1);
+      return;
+    }
+    const taskId = oddCase.body?.event_data?.id ?? '';
+    const warnings = lines.filter((l) => l.severity === 'WARNING');
+    expect(warnings.map((w) => w['field'])).toEqual(want.warnings ?? []);
+    for (const w of warnings) expect(w.message).toContain(taskId);
+    const view = todoView(sandbox, taskId);
+    expect(view?.count, 'exactly one live page').toBe(1);
+    const { Labels, AreaCount, ...fields } = want.page ?? {};
+    expect(view).toMatchObject(fields);
+    if (Array.isArray(Labels)) expect(view?.Labels).toEqual(Labels);
+    else if (Labels) expect(view?.Labels).toHaveLength(Labels.count);
+    if (AreaCount !== undefined) expect(view?.Area).toHaveLength(AreaCount);
+  });
+});
