@@ -64,7 +64,7 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
       const answer = await request(
         'PATCH',
         `${path(parentId)}/children`,
-        { children },
+        req?.after ? { children, after: req.after } : { children },
         { idempotent: false, priority: priority(req) },
       );
       try {

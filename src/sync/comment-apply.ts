@@ -1,7 +1,8 @@
 import { AppError } from '../errors.js';
-import { isPageGone, NotionError } from '../notion/errors.js';
-import type { BlockInput, NotionBlock, NotionBlocks } from '../notion/types.js';
+import { isPageGone } from '../notion/errors.js';
+import type { BlockInput, NotionBlocks } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { insertComment } from './comment-insert.js';
 import { isCommentBlock } from './comment-text.js';
 import type { SyncContext } from './context.js';
 import type { EnsureOnce } from './ensure-once.js';
@@ -85,7 +86,10 @@ export async function applyComment(
       if (!blockId) {
         const result = await claims.ensure('comment', noteId, {
           lookup,
-          create: async () => pickCreated(await blocks.append(pageId, [block]), noteId),
+          create: async () => {
+            ctx.brake?.check('comment');
+            return insertComment(deps, pageId, noteId, block);
+          },
           discard: (id) => blocks.remove(id).catch(ignoreGone),
         });
         blockId = result.pageId;
@@ -111,11 +115,4 @@ export async function applyComment(
     current = next;
   }
   throw new Error(`comment ${noteId} did not settle after 10 rounds of concurrent changes`);
-}
-
-/** The id of the block just appended (answers list the new blocks; ours carries the marker). */
-function pickCreated(made: NotionBlock[], noteId: string): string {
-  const id = made.find((b) => isCommentBlock(b, noteId))?.id ?? made.at(-1)?.id;
-  if (!id) throw new NotionError('outcome_unknown', 'appending the comment answered no block');
-  return id;
 }

@@ -69,7 +69,8 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
     triggeredAt: event.triggeredAt ?? note.posted_at,
   });
   const rt = runtime(ctx);
-  return rt.serial(note.id, async () => {
+  // Per task, not per comment: a comment's place in the page depends on its siblings.
+  return rt.serial(taskId, async () => {
     const before = await readEntity(ctx.store, 'comment', note.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(log);
     if (!isDelete) {

@@ -25,7 +25,12 @@ export function corpusFile<T = Record<string, unknown>>(folder: 'events' | 'odd'
 export type LogLine = { severity: string; message: string } & Record<string, unknown>;
 
 /** A sync instance on the sandbox and `store`, its log lines collected in `lines`. */
-export function corpusInstance(sandbox: NotionSandbox, store: StateStore, lines: LogLine[]): SyncContext {
+export function corpusInstance(
+  sandbox: NotionSandbox,
+  store: StateStore,
+  lines: LogLine[],
+  env: Record<string, string> = {},
+): SyncContext {
   const config = loadConfig(
     {
       NOTION_TOKEN: 'secret-token-for-tests',
@@ -38,6 +43,7 @@ export function corpusInstance(sandbox: NotionSandbox, store: StateStore, lines:
       NOTION_INDEX_LAG_MS: '1',
       NOTION_TIMEOUT_MS: '8000',
       STATE_STORE: 'memory',
+      ...env,
     },
     'sync',
   );
