@@ -1,4 +1,5 @@
 import type { PropertyInput } from '../notion/types.js';
+import type { TodoistTask } from '../todoist/schemas.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 
 /*
@@ -35,4 +36,29 @@ export function withoutKept(
   kept: readonly string[],
 ): Record<string, PropertyInput> {
   return Object.fromEntries(Object.entries(properties).filter(([name]) => !kept.includes(name)));
+}
+
+/**
+ * The task as far as it is known: fields the event lacks are taken from the stored source (the
+ * Todoist fields the page was last mapped from), so they are mapped again with today's mapping
+ * and today's claims (a merged Area resolves to the page that survived), never copied as old
+ * page ids. Fields nothing knows stay absent.
+ */
+export function withKnownFields(
+  task: TodoistTask,
+  absent: ReadonlySet<MappedTaskField> | undefined,
+  known: Partial<Record<MappedTaskField, unknown>>,
+): { task: TodoistTask; absent: Set<MappedTaskField> } {
+  const filled: Record<string, unknown> = { ...task };
+  const still = new Set<MappedTaskField>();
+  for (const field of absent ?? []) {
+    if (known[field] === undefined) still.add(field);
+    else filled[field] = known[field];
+  }
+  return { task: filled as TodoistTask, absent: still };
+}
+
+/** The stored source of a task's state (`EntityDoc.source`), or nothing. */
+export function storedSource(json: string | null | undefined): Partial<Record<MappedTaskField, unknown>> {
+  return json ? (JSON.parse(json) as Partial<Record<MappedTaskField, unknown>>) : {};
 }

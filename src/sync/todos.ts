@@ -13,6 +13,7 @@ import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
+import { storedSource, withKnownFields } from './sparse-task.js';
 import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
 import { draftTask, mergeDraft, taskFields } from './task-draft.js';
 import { type TodoFields, todoToProperties } from './task-properties.js';
@@ -93,7 +94,9 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     const before = await readEntity(ctx.store, 'todo', task.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale')
       return stale(ctx, target, before, log);
-    const draft = isDelete ? null : await draftTask(ctx, task, input);
+    const known = before && !before.data.deleted ? before.data.source : undefined;
+    const filled = withKnownFields(task, event.absent, storedSource(known));
+    const draft = isDelete ? null : await draftTask(ctx, filled.task, { ...input, absent: filled.absent });
     if (draft) reportOddFields(log, task.id, event.issues ?? [], draft);
     const outcome = await commitDesired(
       ctx.store,

@@ -24,6 +24,23 @@ export function corpusFile<T = Record<string, unknown>>(folder: 'events' | 'odd'
 
 export type LogLine = { severity: string; message: string } & Record<string, unknown>;
 
+/** The environment of a sync instance (or CLI) on the sandbox; `env` adds or overrides. */
+export function sandboxEnv(sandbox: NotionSandbox, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NOTION_TOKEN: 'secret-token-for-tests',
+    NOTION_BASE_URL: sandbox.url,
+    NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
+    NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
+    NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
+    NOTION_RPS: '1000',
+    NOTION_CONCURRENCY: '16',
+    NOTION_INDEX_LAG_MS: '1',
+    NOTION_TIMEOUT_MS: '8000',
+    STATE_STORE: 'memory',
+    ...env,
+  };
+}
+
 /** A sync instance on the sandbox and `store`, its log lines collected in `lines`. */
 export function corpusInstance(
   sandbox: NotionSandbox,
@@ -31,22 +48,7 @@ export function corpusInstance(
   lines: LogLine[],
   env: Record<string, string> = {},
 ): SyncContext {
-  const config = loadConfig(
-    {
-      NOTION_TOKEN: 'secret-token-for-tests',
-      NOTION_BASE_URL: sandbox.url,
-      NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
-      NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
-      NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
-      NOTION_RPS: '1000',
-      NOTION_CONCURRENCY: '16',
-      NOTION_INDEX_LAG_MS: '1',
-      NOTION_TIMEOUT_MS: '8000',
-      STATE_STORE: 'memory',
-      ...env,
-    },
-    'sync',
-  );
+  const config = loadConfig(sandboxEnv(sandbox, env), 'sync');
   const logger = createLogger({ sink: (line) => lines.push(JSON.parse(line) as LogLine) });
   return createSyncContext(config, logger, { store });
 }
