@@ -3,7 +3,7 @@ import { isWriteRace, type Stored } from '../state/store.js';
 import { applyEntity } from '../sync/apply-entity.js';
 import type { SyncContext } from '../sync/context.js';
 import { ENTITIES, type EntityDoc } from '../sync/entity-state.js';
-import { storedSource } from '../sync/sparse-task.js';
+import { storedSource, storedTitle } from '../sync/sparse-task.js';
 import { draftTask, mergeDraft } from '../sync/task-draft.js';
 import { todoTarget } from '../sync/todos.js';
 import { taskSchema } from '../todoist/schemas.js';
@@ -45,11 +45,6 @@ function differing(before: string | null, after: string): string[] {
   const names = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...names].filter((n) => JSON.stringify(a[n]) !== JSON.stringify(b[n])).sort();
 }
-
-const titleOf = (desired: string) =>
-  ((JSON.parse(desired) as { Name?: { title?: Array<{ text?: { content?: string } }> } }).Name?.title ?? [])
-    .map((t) => t.text?.content ?? '')
-    .join('');
 
 /** Maps every stored task again and lists (dry run) or writes (`apply`) the pages that differ. */
 export async function remap(
@@ -107,7 +102,7 @@ async function remapOne(
   if (changed)
     report.changes.push({
       taskId,
-      name: titleOf(next.desired),
+      name: storedTitle(next.desired) ?? '',
       pageId: await ctx.ensure.peek('todo', taskId),
       properties: differing(doc.data.desired, next.desired),
     });

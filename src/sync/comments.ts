@@ -73,6 +73,11 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
   return rt.serial(taskId, async () => {
     const before = await readEntity(ctx.store, 'comment', note.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(log);
+    if (!isDelete && before && !before.data.deleted && !carriesContent(event)) {
+      // A sparse payload must not blank the paragraph: what it lacks stays as shown.
+      log.info('comment event without content: the paragraph keeps its text', { sparse: true });
+      return 'unchanged';
+    }
     if (!isDelete) {
       const page = await taskPage(ctx, event, taskId);
       if (page !== 'ready') {
@@ -104,6 +109,13 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
     if (outcome.verdict === 'stale') return stale(log);
     return applyComment({ ctx, blocks, claims: rt.claims, noteId: note.id }, outcome.stored);
   });
+}
+
+function carriesContent(event: NoteEvent): boolean {
+  const data = event.raw['event_data'];
+  return (
+    typeof data === 'object' && data !== null && typeof (data as { content?: unknown }).content === 'string'
+  );
 }
 
 function stale(log: SyncContext['logger']): CommentOutcome {

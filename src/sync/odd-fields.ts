@@ -12,13 +12,7 @@ export function reportOddFields(
   issues: readonly FieldIssue[],
   draft: Pick<TaskDraft, 'cuts' | 'emptyTitle'>,
 ): void {
-  for (const issue of issues)
-    log.warn(`task ${taskId}: field ${issue.field} left out, its value does not parse`, {
-      taskId,
-      field: issue.field,
-      value: issue.value,
-      reason: issue.reason,
-    });
+  reportIssues(log, `task ${taskId}`, issues, { taskId });
   for (const cut of draft.cuts)
     log.warn(`task ${taskId}: field ${cut.field} cut to fit Notion's limits`, {
       taskId,
@@ -30,5 +24,21 @@ export function reportOddFields(
       taskId,
       field: 'content',
       value: '',
+    });
+}
+
+/** One WARNING per field of an event left out because its value does not parse. */
+export function reportIssues(
+  log: Logger,
+  subject: string,
+  issues: readonly FieldIssue[],
+  fields: Record<string, unknown> = {},
+): void {
+  for (const issue of issues)
+    log.warn(`${subject}: field ${issue.field} left out, its value does not parse`, {
+      ...fields,
+      field: issue.field,
+      value: issue.value,
+      reason: issue.reason,
     });
 }

@@ -1,12 +1,14 @@
 import { textEquals } from '../notion/filters.js';
 import { richText, title } from '../notion/properties.js';
+import type { Stored } from '../state/store.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
-import { commitDesired, readEntity } from './entity-state.js';
+import { commitDesired, type EntityDoc, readEntity } from './entity-state.js';
 import { createKeyedMutex } from './keyed-mutex.js';
 import { findOldest } from './lookup.js';
 import { decide, eventVersion } from './ordering.js';
+import { storedTitle } from './sparse-task.js';
 import { contentHash } from './task-properties.js';
 
 const perProject = createKeyedMutex();
@@ -65,6 +67,11 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   return result.pageId;
 }
 
+/** A payload without a name keeps the shown one (a placeholder when there is none): never blanked. */
+function projectNameOrKept(project: { id: string; name: string }, before: Stored<EntityDoc> | undefined) {
+  return project.name.trim() || storedTitle(before?.data.desired) || placeholderName(project.id);
+}
+
 /** The Notion properties of a Project page (only those the database has). */
 export function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
   const properties: Record<string, Record<string, unknown>> = { Name: title(name) };
@@ -95,7 +102,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
     }
     const properties = isDelete
       ? null
-      : projectProperties(await ctx.properties('projects'), project.id, project.name);
+      : projectProperties(await ctx.properties('projects'), project.id, projectNameOrKept(project, before));
     const outcome = await commitDesired(
       ctx.store,
       'project',

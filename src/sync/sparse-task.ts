@@ -62,3 +62,11 @@ export function withKnownFields(
 export function storedSource(json: string | null | undefined): Partial<Record<MappedTaskField, unknown>> {
   return json ? (JSON.parse(json) as Partial<Record<MappedTaskField, unknown>>) : {};
 }
+
+/** The title a stored desired state shows (`Name`), or undefined. */
+export function storedTitle(desired: string | null | undefined): string | undefined {
+  if (!desired) return undefined;
+  const name = (JSON.parse(desired) as { Name?: { title?: Array<{ text?: { content?: string } }> } }).Name;
+  const text = (name?.title ?? []).map((t) => t.text?.content ?? '').join('');
+  return text === '' ? undefined : text;
+}

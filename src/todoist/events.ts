@@ -49,6 +49,8 @@ export interface EventBase {
   initiator: TodoistCollaborator | undefined;
   /** The whole body as parsed JSON: the source of truth for anything not modelled here. */
   raw: Record<string, unknown>;
+  /** Fields left out because their value does not parse; each is logged once as a WARNING. */
+  issues?: FieldIssue[] | undefined;
 }
 
 export interface TaskEvent extends EventBase {
@@ -62,8 +64,6 @@ export interface TaskEvent extends EventBase {
   source: 'webhook' | 'snapshot';
   /** Mapped fields the event did not carry (or carried unparsable): the page keeps what it shows for them. */
   absent?: ReadonlySet<MappedTaskField> | undefined;
-  /** Fields left out because their value does not parse; each is logged once as a WARNING. */
-  issues?: FieldIssue[] | undefined;
 }
 export interface ProjectEvent extends EventBase {
   kind: 'project';

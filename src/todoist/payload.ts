@@ -22,7 +22,12 @@ import {
 export * from './events.js';
 
 import { isTimestamp } from './timestamp.js';
-import { type MappedTaskField, parseTaskTolerant, type TolerantTask } from './tolerant-task.js';
+import {
+  type FieldIssue,
+  type MappedTaskField,
+  parseTaskTolerant,
+  type TolerantTask,
+} from './tolerant-task.js';
 
 /** A webhook body that is not JSON or not a Todoist event: a poison message, never worth a retry. */
 export class TodoistPayloadError extends AppError<'payload_invalid'> {
@@ -40,11 +45,8 @@ const envelopeSchema = z.looseObject({
   user_id: idSchema.nullish().transform((v) => v ?? null),
   event_data: z.unknown().optional(),
   initiator: z.unknown().optional(),
-  triggered_at: z
-    .string()
-    .refine(isTimestamp, 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z')
-    .nullish()
-    .transform((v) => v ?? null),
+  // Ordering only: an unreadable one is left out (and reported), it does not identify the event.
+  triggered_at: z.unknown().optional(),
   version: z
     .union([z.string(), z.number()])
     .nullish()
@@ -112,9 +114,11 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
   const envelope = parsePart(envelopeSchema, body, '', 'webhook');
   const eventName = envelope.event_name;
   const initiator = collaboratorSchema.safeParse(envelope.initiator);
+  const { triggeredAt, issues } = readTriggeredAt(envelope.triggered_at);
   const base: EventBase = {
     userId: envelope.user_id,
-    triggeredAt: envelope.triggered_at,
+    triggeredAt,
+    issues,
     version: envelope.version,
     initiator: initiator.success ? initiator.data : undefined,
     raw: body,
@@ -135,7 +139,7 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
       oldTask: old?.success ? old.data : undefined,
       source: 'webhook',
       absent,
-      issues: read.issues,
+      issues: [...issues, ...read.issues],
     };
   }
   if (includes(PROJECT_EVENTS, eventName)) {
@@ -158,6 +162,13 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
     };
   }
   return { kind: 'ignored', eventName, raw: body };
+}
+
+function readTriggeredAt(value: unknown): { triggeredAt: string | null; issues: FieldIssue[] } {
+  if (value === undefined || value === null) return { triggeredAt: null, issues: [] };
+  if (typeof value === 'string' && isTimestamp(value)) return { triggeredAt: value, issues: [] };
+  const reason = 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z';
+  return { triggeredAt: null, issues: [{ field: 'triggered_at', value, reason }] };
 }
 
 /** `item:completed` / `item:uncompleted` say what `checked` is even when the payload leaves it out. */

@@ -28,17 +28,17 @@ const orderingTimestamp = z
   .nullish()
   .transform((v) => v ?? null);
 
-/** Whether a `YYYY-MM-DD…` string names a real calendar day (`2026-02-30` does not; Notion refuses it). */
+/** Whether a string starts with a real calendar day `YYYY-MM-DD` (`2026-02-30` does not; Notion refuses it). */
 export function isCalendarDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
-  if (!m) return true;
+  if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 export const dueSchema = z.looseObject({
-  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists'),
+  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
   string: text,
   is_recurring: flag,
   timezone: text,

@@ -74,3 +74,46 @@ describe('odd inputs: nothing lost, nothing blanked', () => {
     if (AreaCount !== undefined) expect(view?.Area).toHaveLength(AreaCount);
   });
 });
+
+describe('projects and comments: a payload without a name or content blanks nothing', () => {
+  const project = corpusFile<{ event_data: Record<string, unknown> }>('events', '01-project-added.json');
+  const taskAdded = corpusFile('events', '05-item-added.json');
+  const note = corpusFile<{ event_data: Record<string, unknown> }>('events', '07-note-added.json');
+  const plain = (items: unknown) =>
+    ((items as Array<{ plain_text?: string }> | undefined) ?? []).map((i) => i.plain_text ?? '').join('');
+
+  it('project:updated holding only the id keeps the project name', async () => {
+    const ctx = corpusInstance(sandbox, createMemoryStore(), []);
+    await deliverRaw(ctx, JSON.stringify(project));
+    const id = String(project.event_data['id']);
+    const sparse = {
+      event_name: 'project:updated',
+      event_data: { id },
+      triggered_at: '2026-03-02T12:00:00Z',
+    };
+    expect(await deliverRaw(ctx, JSON.stringify(sparse))).toBe('unchanged');
+    const pages = sandbox.pages({ databaseId: sandbox.databases.projects });
+    expect(pages.map((p) => plain((p.properties['Name'] as { title?: unknown }).title))).toEqual([
+      'Flat upkeep',
+    ]);
+  });
+
+  it('note:updated without content keeps the comment text', async () => {
+    const ctx = corpusInstance(sandbox, createMemoryStore(), []);
+    await deliverRaw(ctx, JSON.stringify(taskAdded));
+    await deliverRaw(ctx, JSON.stringify(note));
+    const { content: _content, item: _item, ...rest } = note.event_data;
+    const sparse = {
+      ...note,
+      event_name: 'note:updated',
+      event_data: rest,
+      triggered_at: '2026-03-02T12:00:00Z',
+    };
+    expect(await deliverRaw(ctx, JSON.stringify(sparse))).toBe('unchanged');
+    const page = todoView(sandbox, String(note.event_data['item_id']))?.page;
+    const texts = ((page?.children ?? []) as Array<{ paragraph?: { rich_text: unknown } }>).map((b) =>
+      plain(b.paragraph?.rich_text),
+    );
+    expect(texts).toEqual([expect.stringContaining('Landlord says any weekday works')]);
+  });
+});
