@@ -25,6 +25,7 @@ import { isTimestamp } from './timestamp.js';
 import {
   type FieldIssue,
   type MappedTaskField,
+  oddFieldsOf,
   parseTaskTolerant,
   type TolerantTask,
 } from './tolerant-task.js';
@@ -195,5 +196,7 @@ export function snapshotEvent(task: TodoistTask): TaskEvent {
     initiator: undefined,
     raw: task,
     source: 'snapshot',
+    absent: oddFieldsOf(task)?.absent,
+    issues: oddFieldsOf(task)?.issues,
   };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { idSchema, type TodoistTask, taskFieldsSchema, taskSchema } from './schemas.js';
 
 /*
@@ -67,4 +68,28 @@ export function parseTaskTolerant(value: unknown): TolerantTask | undefined {
   const absent = new Set(MAPPED_TASK_FIELDS.filter((field) => kept[field] === undefined));
   // Every field left either parses alone or is gone, so the whole parses.
   return { task: taskSchema.parse(kept), absent, issues };
+}
+
+/**
+ * Where a task read from the Todoist API keeps what its parse left out, so a reconcile snapshot
+ * blanks nothing either. A symbol key: never serialised, and carried along by object spreads.
+ */
+const ODD_FIELDS = Symbol('oddFields');
+
+type Tagged = TodoistTask & { [ODD_FIELDS]?: Omit<TolerantTask, 'task'> };
+
+/** A task as the API returns it, read like a webhook's (strict on the id only). */
+export const tolerantTaskSchema = z.unknown().transform((value, ctx): TodoistTask => {
+  const read = parseTaskTolerant(value);
+  if (!read) {
+    ctx.addIssue({ code: 'custom', message: 'a task without a usable id' });
+    return z.NEVER;
+  }
+  if (read.absent.size === 0 && read.issues.length === 0) return read.task;
+  return Object.assign(read.task, { [ODD_FIELDS]: { absent: read.absent, issues: read.issues } });
+});
+
+/** What the parse of an API task left out (undefined: nothing). */
+export function oddFieldsOf(task: TodoistTask): Omit<TolerantTask, 'task'> | undefined {
+  return (task as Tagged)[ODD_FIELDS];
 }
