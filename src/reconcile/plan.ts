@@ -3,8 +3,10 @@ import { readEntity } from '../sync/entity-state.js';
 import type { EntityKind } from '../sync/keys.js';
 import { decide, eventVersion } from '../sync/ordering.js';
 import { projectProperties } from '../sync/projects.js';
+import { storedSource, withKnownFields } from '../sync/sparse-task.js';
+import { draftTask, mergeDraft } from '../sync/task-draft.js';
 import { contentHash, taskToTodo } from '../sync/task-properties.js';
-import { isFilteredOut, todoProperties } from '../sync/todos.js';
+import { isFilteredOut } from '../sync/todos.js';
 import type { ProjectEvent, TaskEvent } from '../todoist/payload.js';
 
 /*
@@ -53,7 +55,11 @@ export async function planTask(ctx: SyncContext, event: TaskEvent): Promise<Plan
   const version = eventVersion(event);
   if (before && decide(before.data, { version, isDelete: false }) === 'stale')
     return { ...base, action: 'stale' };
-  const hash = contentHash(await todoProperties(ctx, fields));
+  // Mapped exactly as syncTask maps it (limits, fields the snapshot lacks), so a plan and a run agree.
+  const known = before && !before.data.deleted ? storedSource(before.data.source) : {};
+  const filled = withKnownFields(task, event.absent, known);
+  const draft = await draftTask(ctx, filled.task, { absent: filled.absent });
+  const hash = mergeDraft(before && !before.data.deleted ? before.data : null, draft).desiredHash;
   const action = stateAction(before, version, hash);
   const replayed = before !== undefined && decide(before.data, { version, isDelete: false }) === 'duplicate';
   const mappingDrift = replayed && before.data.desiredHash !== hash;
