@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import { isPageGone } from '../notion/errors.js';
-import type { BlockInput, NotionBlocks } from '../notion/types.js';
+import type { BlockInput, NotionBlock, NotionBlocks } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
-import { insertComment } from './comment-insert.js';
+import { insertComment, listBlocks } from './comment-insert.js';
 import { isCommentBlock } from './comment-text.js';
 import type { SyncContext } from './context.js';
 import type { EnsureOnce } from './ensure-once.js';
@@ -50,12 +50,6 @@ const ignoreGone = (error: unknown) => {
   if (!isPageGone(error)) throw error;
 };
 
-/** The live block mirroring the comment in its task's page, found by its marker link. */
-async function findBlock(blocks: NotionBlocks, pageId: string, noteId: string): Promise<string | undefined> {
-  for await (const block of blocks.children(pageId)) if (isCommentBlock(block, noteId)) return block.id;
-  return undefined;
-}
-
 /**
  * Makes the task page show the newest committed state of one comment: the paragraph appended
  * once (ensure-once, keyed by comment id), edited in place, or trashed. Like `applyEntity`, it
@@ -73,7 +67,13 @@ export async function applyComment(
   for (let round = 0; round < 10; round++) {
     const state = parseState(current.data);
     const pageId = await ctx.ensure.peek('todo', state.taskId);
-    const lookup = async () => (pageId ? findBlock(blocks, pageId, noteId) : undefined);
+    // The listing a look-up reads also tells a create where the comment goes: one GET, not two.
+    let listing: NotionBlock[] | undefined;
+    const lookup = async () => {
+      if (!pageId) return undefined;
+      listing = await listBlocks(blocks, pageId);
+      return listing.find((b) => isCommentBlock(b, noteId))?.id;
+    };
     if (current.data.deleted || !state.block) {
       blockId ??= (await claims.peek('comment', noteId)) ?? (await claims.find('comment', noteId, lookup));
       if (blockId) await blocks.remove(blockId).catch(ignoreGone);
@@ -88,7 +88,7 @@ export async function applyComment(
           lookup,
           create: async () => {
             ctx.brake?.check('comment');
-            return insertComment(deps, pageId, noteId, block);
+            return insertComment(deps, pageId, noteId, block, listing);
           },
           discard: (id) => blocks.remove(id).catch(ignoreGone),
         });

@@ -19,7 +19,8 @@ export function pickCreated(made: NotionBlock[], noteId: string): string {
   return id;
 }
 
-async function listed(blocks: NotionBlocks, pageId: string): Promise<NotionBlock[]> {
+/** Every live child block of a page, in order. */
+export async function listBlocks(blocks: NotionBlocks, pageId: string): Promise<NotionBlock[]> {
   const out: NotionBlock[] = [];
   for await (const block of blocks.children(pageId)) out.push(block);
   return out;
@@ -41,9 +42,11 @@ export async function insertComment(
   pageId: string,
   noteId: string,
   block: BlockInput,
+  /** The page's blocks as a look-up just listed them (listed again when absent). */
+  listing?: readonly NotionBlock[],
 ): Promise<string> {
   const { ctx, blocks, claims } = deps;
-  const place = placeComment(await listed(blocks, pageId), blockKey(block));
+  const place = placeComment(listing ?? (await listBlocks(blocks, pageId)), blockKey(block));
   const moved = 'displace' in place ? await storedBlock(ctx, place.displace.noteId) : undefined;
   if (!('displace' in place) || !moved) {
     const after = 'after' in place ? place.after : undefined;

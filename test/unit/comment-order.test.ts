@@ -61,6 +61,17 @@ describe('comments in posted_at order', () => {
     expect(shown()).toEqual(['first', 'second', 'third', 'fourth']);
   });
 
+  it('placing a new comment costs no extra request: one listing, one append', async () => {
+    const fresh = await withTask();
+    await deliverRaw(fresh, note('c2', '2026-03-02T09:40:00.000000Z', 'second'));
+    const before = sandbox.counts().byRoute;
+    await deliverRaw(fresh, note('c3', '2026-03-02T09:50:00.000000Z', 'third'));
+    const after = sandbox.counts().byRoute;
+    const delta = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
+    expect(delta('GET /v1/blocks/:id/children')).toBe(1);
+    expect(delta('PATCH /v1/blocks/:id/children')).toBe(1);
+  });
+
   it('two comments in the same minute keep their order to the microsecond', async () => {
     const ctx = await withTask();
     await deliverRaw(ctx, note('c2', '2026-03-02T09:40:00.500000Z', 'later'));
