@@ -27,6 +27,7 @@ import {
   type MappedTaskField,
   oddFieldsOf,
   parseTaskTolerant,
+  readFields,
   type TolerantTask,
 } from './tolerant-task.js';
 
@@ -144,25 +145,34 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
     };
   }
   if (includes(PROJECT_EVENTS, eventName)) {
-    return {
-      ...base,
-      kind: 'project',
-      eventName,
-      project: parsePart(projectSchema, data, 'event_data', eventName),
-    };
+    const project = tolerant(projectSchema, data, eventName, base, (p) => ({ project: p }));
+    return { ...project, kind: 'project', eventName };
   }
   if (includes(NOTE_EVENTS, eventName)) {
-    return { ...base, kind: 'note', eventName, note: parsePart(noteSchema, data, 'event_data', eventName) };
+    return { ...tolerant(noteSchema, data, eventName, base, (note) => ({ note })), kind: 'note', eventName };
   }
   if (includes(SECTION_EVENTS, eventName)) {
-    return {
-      ...base,
-      kind: 'section',
-      eventName,
-      section: parsePart(sectionSchema, data, 'event_data', eventName),
-    };
+    const section = tolerant(sectionSchema, data, eventName, base, (s) => ({ section: s }));
+    return { ...section, kind: 'section', eventName };
   }
   return { kind: 'ignored', eventName, raw: body };
+}
+
+/**
+ * A project, comment or section read like a task: strict on its id only, an odd field left out
+ * (and reported through `issues`), the rest kept.
+ */
+function tolerant<S extends z.ZodObject, T>(
+  schema: S,
+  data: unknown,
+  eventName: string,
+  base: EventBase,
+  wrap: (entity: z.output<S>) => T,
+): EventBase & T {
+  const read = readFields(schema.shape, data);
+  if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable id (event_data.id)`);
+  const entity = parsePart(schema, read.kept, 'event_data', eventName);
+  return { ...base, issues: [...(base.issues ?? []), ...read.issues], ...wrap(entity) };
 }
 
 function readTriggeredAt(value: unknown): { triggeredAt: string | null; issues: FieldIssue[] } {

@@ -46,28 +46,39 @@ function shown(value: unknown): unknown {
   return json.length > 200 ? `${json.slice(0, 200)}… (${json.length} chars)` : value;
 }
 
+type FieldSchemas = Record<
+  string,
+  { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }
+>;
+
 /**
- * Reads a task from an event's `event_data`: undefined when the id itself is missing or unusable
- * (the event cannot be applied to anything), otherwise the task with its absent and odd fields.
+ * Reads an entity field by field: undefined when its id is missing or unusable (the event cannot
+ * be applied to anything), otherwise the fields that parse, and one issue per field that does not.
  */
-export function parseTaskTolerant(value: unknown): TolerantTask | undefined {
+export function readFields(
+  shape: object,
+  value: unknown,
+): { kept: Record<string, unknown>; issues: FieldIssue[] } | undefined {
   if (!isRecord(value) || !idSchema.safeParse(value['id']).success) return undefined;
   const kept: Record<string, unknown> = { ...value };
   const issues: FieldIssue[] = [];
-  const shape = taskFieldsSchema.shape as Record<
-    string,
-    { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }
-  >;
-  for (const [field, schema] of Object.entries(shape)) {
+  for (const [field, schema] of Object.entries(shape as FieldSchemas)) {
     if (field === 'id' || kept[field] === undefined) continue;
     const parsed = schema.safeParse(kept[field]);
     if (parsed.success) continue;
     issues.push({ field, value: shown(kept[field]), reason: parsed.error?.issues[0]?.message ?? 'invalid' });
     delete kept[field];
   }
-  const absent = new Set(MAPPED_TASK_FIELDS.filter((field) => kept[field] === undefined));
+  return { kept, issues };
+}
+
+/** Reads a task from an event's `event_data` (see `readFields`), with its absent mapped fields. */
+export function parseTaskTolerant(value: unknown): TolerantTask | undefined {
+  const read = readFields(taskFieldsSchema.shape, value);
+  if (!read) return undefined;
+  const absent = new Set(MAPPED_TASK_FIELDS.filter((field) => read.kept[field] === undefined));
   // Every field left either parses alone or is gone, so the whole parses.
-  return { task: taskSchema.parse(kept), absent, issues };
+  return { task: taskSchema.parse(read.kept), absent, issues: read.issues };
 }
 
 /**

@@ -98,6 +98,20 @@ describe('projects and comments: a payload without a name or content blanks noth
     ]);
   });
 
+  it('project:updated whose name does not parse keeps the name, with one WARNING naming the field', async () => {
+    const lines: LogLine[] = [];
+    const ctx = corpusInstance(sandbox, createMemoryStore(), lines);
+    await deliverRaw(ctx, JSON.stringify(project));
+    const odd = { ...project, event_name: 'project:updated', triggered_at: '2026-03-02T12:00:00Z' };
+    odd.event_data = { ...project.event_data, name: { text: 'Flat' }, updated_at: '2026-03-02T12:00:00Z' };
+    expect(await deliverRaw(ctx, JSON.stringify(odd))).toBe('unchanged');
+    expect(lines.filter((l) => l.severity === 'WARNING').map((l) => l['field'])).toEqual(['name']);
+    const pages = sandbox.pages({ databaseId: sandbox.databases.projects });
+    expect(pages.map((p) => plain((p.properties['Name'] as { title?: unknown }).title))).toEqual([
+      'Flat upkeep',
+    ]);
+  });
+
   it('note:updated without content keeps the comment text', async () => {
     const ctx = corpusInstance(sandbox, createMemoryStore(), []);
     await deliverRaw(ctx, JSON.stringify(taskAdded));
