@@ -45,6 +45,7 @@ export async function writeProperties<T>(
       ctx.logger.warn(`${page.kind} ${page.key}: Notion refused property ${refused}; written without it`, {
         kind: page.kind,
         key: page.key,
+        field: refused,
         property: refused,
         value: current[refused],
         reason: (error as NotionError).message,
