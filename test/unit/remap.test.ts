@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/reconcile.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import type { RemapReport } from '../../src/reconcile/remap.js';
+import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
 import { normaliseName } from '../../src/sync/keys.js';
 import { corpusFile, corpusInstance, deliverRaw, sandboxEnv, todoView } from '../support/corpus.js';
+import { createFakeNotion } from '../support/fake-notion.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
+import { IDS, unitConfig } from '../support/unit-context.js';
 
 /*
  * `reconcile --remap`: the mapping changes between two runs; the dry run lists exactly the pages
@@ -119,5 +124,58 @@ describe('reconcile --remap', () => {
     const fresh = corpusInstance(sandbox, store, []);
     expect(await deliverRaw(fresh, sparse)).toBe('applied');
     expect(todoView(sandbox, 't-1')).toMatchObject({ Name: 'Renamed', Area: [survivor.id] });
+  });
+
+  it('a property added to the Todos database reaches the pages already shown, once', async () => {
+    // Prepare: a Todos database without Description; two tasks shown there.
+    const types = (db: keyof typeof SCHEMA_SPEC) =>
+      Object.fromEntries(SCHEMA_SPEC[db].map((p) => [p.property, p.type])) as Record<string, string>;
+    const todos = types('todos');
+    delete todos['Description'];
+    const fake = createFakeNotion({
+      [IDS.areas]: types('areas'),
+      [IDS.projects]: types('projects'),
+      [IDS.todos]: todos,
+    });
+    const ctx = createSyncContext(unitConfig(), silentLogger, { store, notion: fake.api });
+    await deliverRaw(ctx, taskEvent('t-a', [], { description: 'Call before noon' }));
+    await deliverRaw(ctx, taskEvent('t-b', [], { description: 'Bring the invoice' }));
+    const described = () =>
+      fake.pages(IDS.todos).map((p) => fake.text(p.properties['Description'] as Record<string, unknown>));
+
+    // Act: the user adds the property in Notion, then remaps.
+    todos['Description'] = 'rich_text';
+    const env = {
+      NOTION_TOKEN: 'token-for-tests',
+      NOTION_AREAS_DATABASE_ID: IDS.areas,
+      NOTION_PROJECTS_DATABASE_ID: IDS.projects,
+      NOTION_TODOS_DATABASE_ID: IDS.todos,
+      STATE_STORE: 'memory',
+      NOTION_INDEX_LAG_MS: '1',
+    };
+    const run = async (args: string[]) => {
+      let out = '';
+      const io = { stdout: (t: string) => (out += t), stderr: () => undefined, isTTY: false };
+      expect(await main(['--remap', '--json', ...args], env, io, { store, wrapNotion: () => fake.api })).toBe(
+        0,
+      );
+      return JSON.parse(out) as RemapReport;
+    };
+    fake.resetCounts();
+    const dry = await run([]);
+    const applied = await run(['--apply']);
+    const patches = fake.api.stats().byRoute['PATCH /v1/pages/:id'];
+    const again = await run(['--apply']);
+
+    // Assess
+    expect(dry.changes.map((c) => [c.taskId, c.properties])).toEqual([
+      ['t-a', ['Description']],
+      ['t-b', ['Description']],
+    ]);
+    expect(applied.written).toBe(2);
+    expect(patches).toBe(2);
+    expect(described().sort()).toEqual(['Bring the invoice', 'Call before noon']);
+    expect(again.changes).toEqual([]);
+    expect(fake.api.stats().byRoute['PATCH /v1/pages/:id']).toBe(2);
   });
 });
