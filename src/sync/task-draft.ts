@@ -17,6 +17,12 @@ export const UNTITLED = 'Untitled task';
 /** Properties a sparse event may still fill when the store has nothing better (derived, not sent). */
 const FALLBACKS: readonly string[] = ['Todoist URL'];
 
+/**
+ * Relations hold page ids, and cleanup may have merged (trashed) those pages since they were
+ * stored: a relation is re-derived from the stored Todoist fields or left out, never copied.
+ */
+const RELATIONS: readonly string[] = ['Area', 'Project', 'Parent', 'Assignee'];
+
 /** The Todoist fields a task's page was built from, as stored with its state (remap re-reads them). */
 export type TaskSource = Partial<Record<MappedTaskField, unknown>>;
 
@@ -87,7 +93,7 @@ export function mergeDraft(
   const merged: Record<string, PropertyInput> = { ...draft.properties };
   for (const name of draft.kept) {
     const old = before[name];
-    if (old !== undefined) merged[name] = old;
+    if (old !== undefined && !RELATIONS.includes(name)) merged[name] = old;
   }
   const source = { ...parse<TaskSource>(previous?.source), ...draft.source };
   return {
