@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
 import { reconcile } from '../reconcile/engine.js';
+import { remap, remapText } from '../reconcile/remap.js';
 import { type ReconcileReport, reportText } from '../reconcile/report.js';
 import { createSyncContext } from '../runtime.js';
 import type { StateStore } from '../state/store.js';
@@ -18,6 +19,7 @@ import { createProgress } from './progress.js';
 import { runAsScript } from './script.js';
 
 export const USAGE = `Usage: reconcile [--dry-run] [--json] [--allow-creates | --create-limit N] [--since TIME]
+       reconcile --remap [--apply] [--json]
 
 Lists every active task and project in Todoist (and the tasks completed since the last run) and
 makes Notion match, through the same exactly-once, newest-wins path as webhook events: a task
@@ -30,6 +32,10 @@ confirms it is gone. One reconcile runs at a time.
   --create-limit N   or raise it to N page creates per minute for this run
   --since TIME       apply tasks completed since TIME (ISO-8601, at most ~3 months back), including
                      ones Notion never showed; default: since the last complete run
+  --remap            map every stored task again with the current mapping (database properties,
+                     AREA_LABEL_PREFIX, mapping code) and list the pages that would change; no
+                     Todoist API call. Dry run unless --apply is given
+  --apply            with --remap: write those pages, one PATCH each
   -h, --help         show this help
 
 Configuration comes from the environment (TODOIST_API_TOKEN, NOTION_TOKEN, NOTION_*_DATABASE_ID,
@@ -43,6 +49,8 @@ const FLAGS = {
   'allow-creates': { type: 'boolean' },
   'create-limit': { type: 'string' },
   since: { type: 'string' },
+  remap: { type: 'boolean' },
+  apply: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -78,6 +86,8 @@ export async function main(
   try {
     flags = parseFlags(argv.includes('-h') ? ['--help'] : argv, FLAGS);
     creates = allowCreates(flags);
+    if (flags.apply && !flags.remap)
+      throw new UsageError('--apply goes with --remap (a reconcile applies by default)');
   } catch (error) {
     if (!isUsageError(error)) throw error;
     io.stderr(`reconcile: ${error.message}\n\n${USAGE}`);
@@ -89,7 +99,7 @@ export async function main(
   }
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(env, 'reconcile');
+    config = loadConfig(env, flags.remap ? 'cli' : 'reconcile');
   } catch (error) {
     if (!isConfigError(error)) throw error;
     io.stderr(
@@ -109,6 +119,16 @@ export async function main(
     io.stderr(
       'reconcile: STATE_STORE=memory keeps no state between runs: the next run finds pages by Todoist ID and rewrites them.\n',
     );
+  if (flags.remap) {
+    try {
+      const report = await remap(ctx, { apply: flags.apply });
+      io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : remapText(report));
+      return report.failures.length === 0 ? EXIT.ok : EXIT.error;
+    } finally {
+      if (!hooks.store) await ctx.store.close().catch(() => undefined);
+      await base.close().catch(() => undefined);
+    }
+  }
   const progress = flags.json ? undefined : createProgress(io, 'reconcile');
   try {
     const report: ReconcileReport = await reconcile(ctx, {

@@ -1,21 +1,22 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { EntityKind } from './keys.js';
+import type { StateKind } from './keys.js';
 
 /*
  * Runaway brake. A bug, a replay storm or a cache that lost its memory can make one instance
  * create pages by the hundred; duplicates are costly to undo. Each instance counts the pages of
- * each kind it created in a rolling minute and, over the limit, refuses to create: the event fails
- * transiently, Pub/Sub offers it again later, and creates resume once the window has calmed.
+ * each kind it created (comment appends included) in a rolling minute and, over the limit,
+ * refuses to create: the event fails transiently, Pub/Sub offers it again later, and creates
+ * resume once the window has calmed.
  * A confirmed backfill (reconcile --allow-creates) runs under a raised limit.
  */
 
 /** Raised instead of creating a page while the brake holds; transient, so Pub/Sub redelivers. */
 export class BrakeError extends AppError<'create_brake'> {
-  readonly kind: EntityKind;
+  readonly kind: StateKind;
   readonly count: number;
   readonly limit: number;
-  constructor(kind: EntityKind, count: number, limit: number) {
+  constructor(kind: StateKind, count: number, limit: number) {
     super(
       'create_brake',
       `runaway brake: ${count} ${kind} pages created by this instance in the last minute (limit ${limit}); not creating more until the window calms`,
@@ -34,9 +35,9 @@ export function isBrakeError(value: unknown): value is BrakeError {
 /** The per-instance create counter every page create goes through. */
 export interface CreateBrake {
   /** Counts one create of `kind`, or throws BrakeError when the rolling minute is full. */
-  check(kind: EntityKind): void;
+  check(kind: StateKind): void;
   /** Creates per kind in the current rolling window. */
-  counts(): Partial<Record<EntityKind, number>>;
+  counts(): Partial<Record<StateKind, number>>;
   /** A brake sharing these counts under another limit (Infinity: none), for a confirmed backfill. */
   withLimit(limitPerMinute: number): CreateBrake;
 }
@@ -60,11 +61,11 @@ const RELOG_MS = 10_000;
 export function createBrake(options: BrakeOptions): CreateBrake {
   const now = options.now ?? Date.now;
   const windowMs = options.windowMs ?? 60_000;
-  const stamps = new Map<EntityKind, number[]>();
-  const trips = new Map<EntityKind, Trip>();
+  const stamps = new Map<StateKind, number[]>();
+  const trips = new Map<StateKind, Trip>();
   const { logger } = options;
 
-  const recent = (kind: EntityKind, t: number): number[] => {
+  const recent = (kind: StateKind, t: number): number[] => {
     const list = stamps.get(kind) ?? [];
     let drop = 0;
     while (drop < list.length && (list[drop] ?? 0) <= t - windowMs) drop++;
@@ -74,7 +75,7 @@ export function createBrake(options: BrakeOptions): CreateBrake {
   };
 
   const counts = () => {
-    const out: Partial<Record<EntityKind, number>> = {};
+    const out: Partial<Record<StateKind, number>> = {};
     const t = now();
     for (const kind of stamps.keys()) out[kind] = recent(kind, t).length;
     return out;

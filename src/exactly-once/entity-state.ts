@@ -19,6 +19,10 @@ export interface EntityDoc {
   /** Hash of the state last written to Notion; equal to desiredHash means nothing to do. */
   appliedHash: string | null;
   updatedAt: number;
+  /** Hash of the mapping that produced `desired` (tasks; see mapping-fingerprint.ts). */
+  fingerprint?: string | undefined;
+  /** The Todoist fields `desired` was mapped from, as JSON (tasks): what a remap maps again. */
+  source?: string | undefined;
 }
 
 export const ENTITIES = 'entities';
@@ -34,6 +38,12 @@ export interface Incoming {
   canRevive?: boolean;
   desired: string | null;
   desiredHash: string;
+  /** Builds the state from the stored desired JSON (a sparse event keeps what it does not carry). */
+  merge?:
+    | ((previous: EntityDoc | null) => { desired: string; desiredHash: string; source?: string })
+    | undefined;
+  /** The mapping's fingerprint: the same version mapped differently is applied again, not a duplicate. */
+  fingerprint?: string | undefined;
 }
 
 /** Commits an incoming state if it is the newest; reports `stale` (older) or `duplicate` (same) otherwise. */
@@ -58,17 +68,27 @@ export async function commitDesired(
         canRevive: incoming.canRevive ?? false,
       },
     );
-    if (current && verdict !== 'apply') return { verdict, stored: current };
+    const remapped =
+      verdict === 'duplicate' &&
+      incoming.fingerprint !== undefined &&
+      current?.data.fingerprint !== incoming.fingerprint;
+    if (current && verdict !== 'apply' && !remapped) return { verdict, stored: current };
+    const state: { desired: string | null; desiredHash: string; source?: string } = incoming.merge
+      ? incoming.merge(current && !current.data.deleted ? current.data : null)
+      : incoming;
     const doc: EntityDoc = {
       kind,
       key: key.slice(0, 200),
       version: incoming.version,
       deleted: incoming.isDelete,
-      desired: incoming.desired,
-      desiredHash: incoming.desiredHash,
+      desired: state.desired,
+      desiredHash: state.desiredHash,
       appliedHash: current?.data.appliedHash ?? null,
       updatedAt: now(),
     };
+    const fingerprint = incoming.fingerprint ?? current?.data.fingerprint;
+    if (fingerprint !== undefined) doc.fingerprint = fingerprint;
+    if (state.source !== undefined) doc.source = state.source;
     try {
       const stored = current
         ? await store.update(ENTITIES, id, doc, current.version)

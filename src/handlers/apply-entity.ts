@@ -4,6 +4,7 @@ import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
 import type { SyncContext } from './context.js';
+import { writeProperties } from './page-write.js';
 
 export interface PageTarget {
   kind: EntityKind;
@@ -48,7 +49,8 @@ export async function applyEntity(
           lookup: target.lookup,
           create: async () => {
             ctx.brake?.check(target.kind);
-            return (await ctx.notion.createPage(ctx.databaseId(target.db), properties)).id;
+            const db = ctx.databaseId(target.db);
+            return (await writeProperties(ctx, target, properties, (p) => ctx.notion.createPage(db, p))).id;
           },
           discard: trash,
         });
@@ -57,7 +59,8 @@ export async function applyEntity(
       }
       if (!fresh) {
         try {
-          await ctx.notion.updatePage(pageId, { properties });
+          const id = pageId;
+          await writeProperties(ctx, target, properties, (p) => ctx.notion.updatePage(id, { properties: p }));
         } catch (error) {
           if (!isPageGone(error) || revived) throw error;
           // Trashed or deleted by hand in Notion: forget it and give the entity a live page again, once.

@@ -2,9 +2,10 @@ import { AppError } from '../errors.js';
 import type { EnsureOnce } from '../exactly-once/ensure-once.js';
 import { type EntityDoc, markApplied, readEntity } from '../exactly-once/entity-state.js';
 import { isCommentBlock } from '../mapping/comment-text.js';
-import { isPageGone, NotionError } from '../notion/errors.js';
+import { isPageGone } from '../notion/errors.js';
 import type { BlockInput, NotionBlock, NotionBlocks } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { insertComment, listBlocks } from './comment-insert.js';
 import type { SyncContext } from './context.js';
 
 export type CommentErrorCode = 'task_page_pending' | 'blocks_unsupported' | 'comment_state_invalid';
@@ -49,12 +50,6 @@ const ignoreGone = (error: unknown) => {
   if (!isPageGone(error)) throw error;
 };
 
-/** The live block mirroring the comment in its task's page, found by its marker link. */
-async function findBlock(blocks: NotionBlocks, pageId: string, noteId: string): Promise<string | undefined> {
-  for await (const block of blocks.children(pageId)) if (isCommentBlock(block, noteId)) return block.id;
-  return undefined;
-}
-
 /**
  * Makes the task page show the newest committed state of one comment: the paragraph appended
  * once (ensure-once, keyed by comment id), edited in place, or trashed. Like `applyEntity`, it
@@ -72,7 +67,13 @@ export async function applyComment(
   for (let round = 0; round < 10; round++) {
     const state = parseState(current.data);
     const pageId = await ctx.ensure.peek('todo', state.taskId);
-    const lookup = async () => (pageId ? findBlock(blocks, pageId, noteId) : undefined);
+    // The listing a look-up reads also tells a create where the comment goes: one GET, not two.
+    let listing: NotionBlock[] | undefined;
+    const lookup = async () => {
+      if (!pageId) return undefined;
+      listing = await listBlocks(blocks, pageId);
+      return listing.find((b) => isCommentBlock(b, noteId))?.id;
+    };
     if (current.data.deleted || !state.block) {
       blockId ??= (await claims.peek('comment', noteId)) ?? (await claims.find('comment', noteId, lookup));
       if (blockId) await blocks.remove(blockId).catch(ignoreGone);
@@ -85,7 +86,10 @@ export async function applyComment(
       if (!blockId) {
         const result = await claims.ensure('comment', noteId, {
           lookup,
-          create: async () => pickCreated(await blocks.append(pageId, [block]), noteId),
+          create: async () => {
+            ctx.brake?.check('comment');
+            return insertComment(deps, pageId, noteId, block, listing);
+          },
           discard: (id) => blocks.remove(id).catch(ignoreGone),
         });
         blockId = result.pageId;
@@ -111,11 +115,4 @@ export async function applyComment(
     current = next;
   }
   throw new Error(`comment ${noteId} did not settle after 10 rounds of concurrent changes`);
-}
-
-/** The id of the block just appended (answers list the new blocks; ours carries the marker). */
-function pickCreated(made: NotionBlock[], noteId: string): string {
-  const id = made.find((b) => isCommentBlock(b, noteId))?.id ?? made.at(-1)?.id;
-  if (!id) throw new NotionError('outcome_unknown', 'appending the comment answered no block');
-  return id;
 }

@@ -37,9 +37,15 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
     eventName: event.eventName,
     triggeredAt: event.triggeredAt ?? note.posted_at,
   });
-  return ctx.memory.serial.comment(note.id, async () => {
+  // Per task, not per comment: a comment's place in the page depends on its siblings.
+  return ctx.memory.serial.comment(taskId, async () => {
     const before = await readEntity(ctx.store, 'comment', note.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(log);
+    if (!isDelete && before && !before.data.deleted && !carriesContent(event)) {
+      // A sparse payload must not blank the paragraph: what it lacks stays as shown.
+      log.info('comment event without content: the paragraph keeps its text', { sparse: true });
+      return 'unchanged';
+    }
     if (!isDelete) {
       const page = await taskPage(ctx, event, taskId);
       if (page !== 'ready') {
@@ -71,6 +77,13 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
     if (outcome.verdict === 'stale') return stale(log);
     return applyComment({ ctx, blocks, claims: ctx.commentClaims, noteId: note.id }, outcome.stored);
   });
+}
+
+function carriesContent(event: NoteEvent): boolean {
+  const data = event.raw['event_data'];
+  return (
+    typeof data === 'object' && data !== null && typeof (data as { content?: unknown }).content === 'string'
+  );
 }
 
 function stale(log: SyncContext['logger']): CommentOutcome {

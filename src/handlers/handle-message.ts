@@ -4,6 +4,7 @@ import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
 import { syncComment } from './comments.js';
 import type { SyncContext } from './context.js';
+import { reportIssues } from './odd-fields.js';
 import { syncProject } from './projects.js';
 import type { InboundMessage } from './pubsub-message.js';
 import { syncSection } from './sections.js';
@@ -53,6 +54,7 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     log.info('event acknowledged, not applied', { eventName: event.eventName, ignored: true, count });
     return 'ignored';
   }
+  if (event.kind !== 'task') reportIssues(log, event.eventName, event.issues ?? []);
   const key = deliveryKey({ deliveryId, messageId: message.messageId, body: message.body });
   const entry = await claimDelivery(ctx, key, event.eventName);
   if (!entry) {

@@ -1,12 +1,18 @@
 import { contentHash } from '../exactly-once/content-hash.js';
-import { commitDesired, readEntity } from '../exactly-once/entity-state.js';
+import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { createKeyedMutex } from '../exactly-once/keyed-mutex.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
+import { storedTitle } from '../mapping/sparse-task.js';
 import { richText, title } from '../notion/properties.js';
 import type { PropertyInput } from '../notion/types.js';
+import type { Stored } from '../state/store.js';
 import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { todoistPage } from './lookup.js';
+
+const _perProject = createKeyedMutex();
+const _names = new Map<string, Promise<string | undefined>>();
 
 /** The Notion page of one Todoist project, found by its `Todoist ID`. */
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
@@ -53,6 +59,11 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   return result.pageId;
 }
 
+/** A payload without a name keeps the shown one (a placeholder when there is none): never blanked. */
+function projectNameOrKept(project: { id: string; name: string }, before: Stored<EntityDoc> | undefined) {
+  return project.name.trim() || storedTitle(before?.data.desired) || placeholderName(project.id);
+}
+
 /** The Notion properties of a Project page (only those the database has). */
 export function projectProperties(available: ReadonlySet<string>, projectId: string, name: string) {
   const properties: Record<string, PropertyInput> = { Name: title(name) };
@@ -83,7 +94,7 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
     }
     const properties = isDelete
       ? null
-      : projectProperties(await ctx.properties('projects'), project.id, project.name);
+      : projectProperties(await ctx.properties('projects'), project.id, projectNameOrKept(project, before));
     const outcome = await commitDesired(
       ctx.store,
       'project',

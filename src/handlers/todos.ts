@@ -1,17 +1,20 @@
-import { contentHash } from '../exactly-once/content-hash.js';
 import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
-import { type TodoFields, taskToTodo, todoToProperties } from '../mapping/task-properties.js';
+import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
+import { type TodoFields, todoToProperties } from '../mapping/task-properties.js';
 import type { PropertyInput } from '../notion/types.js';
 import type { TaskEvent } from '../todoist/payload.js';
+import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
 import type { SyncContext } from './context.js';
 import { todoistPage } from './lookup.js';
+import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
 import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
+import { draftTask, mergeDraft, taskFields } from './task-draft.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
 
@@ -25,9 +28,11 @@ export function isFilteredOut(
   ctx: SyncContext,
   fields: Pick<TodoFields, 'labels' | 'areaNames' | 'projectId'>,
   rawLabels: readonly string[],
+  /** Fields the event did not carry: a filter on them cannot decide, so it lets the task through. */
+  absent?: ReadonlySet<MappedTaskField>,
 ): boolean {
   const { onlyLabel, excludeProjectIds } = ctx.config.sync;
-  if (onlyLabel && !rawLabels.includes(onlyLabel)) return true;
+  if (onlyLabel && !absent?.has('labels') && !rawLabels.includes(onlyLabel)) return true;
   return (
     fields.projectId !== null &&
     fields.projectId !== undefined &&
@@ -68,12 +73,10 @@ export async function todoProperties(
 export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<TaskOutcome> {
   const task = event.task;
   if (event.initiator) rememberCollaborator(ctx.memory.people, event.initiator);
-  const fields = taskToTodo(task, {
-    areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
-    updateIntent: event.updateIntent,
-  });
+  const input = { absent: event.absent, updateIntent: event.updateIntent };
+  const { fields } = taskFields(ctx, task, input);
   const isDelete = event.eventName === 'item:deleted' || task.is_deleted === true;
-  if (!isDelete && isFilteredOut(ctx, fields, task.labels)) return 'filtered';
+  if (!isDelete && isFilteredOut(ctx, fields, task.labels, event.absent)) return 'filtered';
   const target = todoTarget(ctx, task.id);
   const version = eventVersion(event);
   return ctx.memory.serial.todo(task.id, async () => {
@@ -82,7 +85,10 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     const before = await readEntity(ctx.store, 'todo', task.id);
     if (before && decide(before.data, { version, isDelete }) === 'stale')
       return stale(ctx, target, before, log);
-    const properties = isDelete ? null : await todoProperties(ctx, fields);
+    const known = before && !before.data.deleted ? before.data.source : undefined;
+    const filled = withKnownFields(task, event.absent, storedSource(known));
+    const draft = isDelete ? null : await draftTask(ctx, filled.task, { ...input, absent: filled.absent });
+    if (draft) reportOddFields(log, task.id, event.issues ?? [], draft);
     const outcome = await commitDesired(
       ctx.store,
       'todo',
@@ -90,17 +96,19 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       {
         version,
         isDelete,
-        desired: properties ? JSON.stringify(properties) : null,
-        desiredHash: properties ? contentHash(properties) : 'deleted',
+        desired: null,
+        desiredHash: 'deleted',
+        merge: draft ? (previous) => mergeDraft(previous, draft) : undefined,
+        fingerprint: draft?.fingerprint,
       },
       ctx.now,
       before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
     const applied = await applyEntity(ctx, target, outcome.stored);
-    if (!properties) return applied;
+    if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
-    if (fields.parentId && !properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
+    if (fields.parentId && !draft.properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
       await awaitParent(ctx, targetOf, { taskId: task.id, parentId: fields.parentId, version });
     await adoptChildren(ctx, targetOf, task.id);
     return applied;

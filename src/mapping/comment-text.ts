@@ -33,9 +33,14 @@ export function commentFragment(noteId: string): string {
   return `#comment-${encodeURIComponent(noteId)}`;
 }
 
-/** The link on a comment's date: the task in Todoist, marked with the comment id. */
-export function commentUrl(taskId: string, noteId: string): string {
-  return `https://app.todoist.com/app/task/${encodeURIComponent(taskId)}${commentFragment(noteId)}`;
+/**
+ * The link on a comment's date: the task in Todoist, marked with the comment id, and with its
+ * `posted_at` (µs) when known, so the page can keep its comments in posted order (comment-order.ts).
+ */
+export function commentUrl(taskId: string, noteId: string, postedAt: string | null = null): string {
+  const micros = postedAt ? parseTimestampMicros(postedAt) : undefined;
+  const posted = micros === undefined ? '' : `?posted=${micros}`;
+  return `https://app.todoist.com/app/task/${encodeURIComponent(taskId)}${posted}${commentFragment(noteId)}`;
 }
 
 /** `2025-02-10T10:45:00.000000Z` → `2025-02-10 10:45` (UTC); undefined when absent or malformed. */
@@ -48,7 +53,7 @@ export function commentStamp(postedAt: string | null): string | undefined {
 
 /** The paragraph block mirroring one comment (pure). */
 export function commentBlock(input: CommentInput): BlockInput {
-  const link = { url: commentUrl(input.taskId, input.noteId) };
+  const link = { url: commentUrl(input.taskId, input.noteId, input.postedAt) };
   const items: RichTextInput[] = [
     { type: 'text', text: { content: commentStamp(input.postedAt) ?? 'Comment', link } },
     { type: 'text', text: { content: ' — ' } },

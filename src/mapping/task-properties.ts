@@ -98,7 +98,16 @@ const OPTION_LIMIT = 100;
 
 /** Notion select and multi_select option names may not contain commas and are capped at 100 characters. */
 export function optionName(name: string): string {
-  return Array.from(name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim()).slice(0, OPTION_LIMIT).join('');
+  const text = optionText(name);
+  if (text.length <= OPTION_LIMIT) return text;
+  // Counted in UTF-16 units as Notion checks `name.length`; a surrogate pair is never split.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(OPTION_LIMIT - 1)) ? OPTION_LIMIT - 1 : OPTION_LIMIT;
+  return text.slice(0, end).trimEnd();
+}
+
+/** An option name before the length cap: commas and runs of whitespace become one space. */
+export function optionText(name: string): string {
+  return name.replace(/,/g, ' ').replace(/\s+/gu, ' ').trim();
 }
 
 const relation = (ids: readonly string[]) => ({

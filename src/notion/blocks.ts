@@ -1,8 +1,10 @@
 /** Page content blocks (append, list, update, trash) over any `request` choke point of the Notion client. */
 import { z } from 'zod';
+import type { NotionVersion } from '../config/index.js';
 import { NotionError } from './errors.js';
 import type { HttpMethod, HttpRequestOptions } from './http.js';
 import type { BlockInput, NotionBlock, NotionBlocks, RequestOptions } from './types.js';
+import { appendBody } from './versions.js';
 
 /** The raw request function of `NotionClient` (limiter, retry policy and error translation included). */
 export type NotionRequest = (
@@ -54,7 +56,7 @@ function parseList(value: unknown, route: string): z.infer<typeof list> {
 }
 
 /** Block operations over a Notion client's `request`. */
-export function createBlocks(request: NotionRequest): NotionBlocks {
+export function createBlocks(request: NotionRequest, version: NotionVersion): NotionBlocks {
   const path = (id: string) => `/v1/blocks/${encodeURIComponent(id)}`;
   const priority = (r?: RequestOptions) => r?.priority ?? 'normal';
   return {
@@ -64,7 +66,7 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
       const answer = await request(
         'PATCH',
         `${path(parentId)}/children`,
-        { children },
+        appendBody(version, children, req?.after),
         { idempotent: false, priority: priority(req) },
       );
       try {

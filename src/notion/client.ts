@@ -64,7 +64,7 @@ export function createNotionApi(options: CreateNotionApiOptions): NotionClient {
     request: http.request,
     stats: () => ({ ...http.stats(), limiter: limiter.stats() }),
     limiter,
-    blocks: createBlocks(http.request),
+    blocks: createBlocks(http.request, config.version),
     close: () => http.close(),
   };
 }

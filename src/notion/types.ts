@@ -78,8 +78,15 @@ export type RichTextInput = BlockInput['paragraph']['rich_text'][number];
 
 /** Page content: the block calls the comment mirror makes (append, list, update, trash). */
 export interface NotionBlocks {
-  /** Appends blocks at the end; never retried on an unclear failure (the answer may be lost: `outcome_unknown`). */
-  append(parentId: string, children: BlockInput[], request?: RequestOptions): Promise<NotionBlock[]>;
+  /**
+   * Appends blocks at the end, or right after the child block `after`; never retried on an
+   * unclear failure (the answer may be lost: `outcome_unknown`).
+   */
+  append(
+    parentId: string,
+    children: BlockInput[],
+    request?: RequestOptions & { after?: string | undefined },
+  ): Promise<NotionBlock[]>;
   /** The live children of a page or block, every page of them. */
   children(parentId: string, request?: RequestOptions): AsyncIterable<NotionBlock>;
   /** Replaces the content of a block (same type). */

@@ -4,7 +4,9 @@ import type { EntityKind } from '../exactly-once/keys.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import type { SyncContext } from '../handlers/context.js';
 import { projectProperties } from '../handlers/projects.js';
-import { isFilteredOut, todoProperties } from '../handlers/todos.js';
+import { draftTask, mergeDraft } from '../handlers/task-draft.js';
+import { isFilteredOut } from '../handlers/todos.js';
+import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
 import { taskToTodo } from '../mapping/task-properties.js';
 import type { ProjectEvent, TaskEvent } from '../todoist/payload.js';
 
@@ -54,7 +56,11 @@ export async function planTask(ctx: SyncContext, event: TaskEvent): Promise<Plan
   const version = eventVersion(event);
   if (before && decide(before.data, { version, isDelete: false }) === 'stale')
     return { ...base, action: 'stale' };
-  const hash = contentHash(await todoProperties(ctx, fields));
+  // Mapped exactly as syncTask maps it (limits, fields the snapshot lacks), so a plan and a run agree.
+  const known = before && !before.data.deleted ? storedSource(before.data.source) : {};
+  const filled = withKnownFields(task, event.absent, known);
+  const draft = await draftTask(ctx, filled.task, { absent: filled.absent });
+  const hash = mergeDraft(before && !before.data.deleted ? before.data : null, draft).desiredHash;
   const action = stateAction(before, version, hash);
   const replayed = before !== undefined && decide(before.data, { version, isDelete: false }) === 'duplicate';
   const mappingDrift = replayed && before.data.desiredHash !== hash;

@@ -11,8 +11,8 @@ import {
   type TodoistProject,
   type TodoistSection,
   type TodoistTask,
-  taskSchema,
 } from './schemas.js';
+import { tolerantTaskSchema } from './tolerant-task.js';
 
 export { isTodoistApiError, TodoistApiError, type TodoistApiErrorCode } from './api-errors.js';
 
@@ -138,9 +138,9 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
   return {
     getProject: (projectId) => one(projectSchema, `/api/v1/projects/${id(projectId)}`),
     getProjects: () => pages(projectSchema, '/api/v1/projects', {}),
-    getTask: (taskId) => one(taskSchema, `/api/v1/tasks/${id(taskId)}`),
+    getTask: (taskId) => one(tolerantTaskSchema, `/api/v1/tasks/${id(taskId)}`),
     getTasks: (params = {}) =>
-      pages(taskSchema, '/api/v1/tasks', {
+      pages(tolerantTaskSchema, '/api/v1/tasks', {
         project_id: params.projectId,
         section_id: params.sectionId,
         parent_id: params.parentId,
@@ -148,7 +148,7 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
         ids: params.ids?.join(','),
       }),
     getCompletedTasks: (range) =>
-      pages(taskSchema, '/api/v1/tasks/completed/by_completion_date', {
+      pages(tolerantTaskSchema, '/api/v1/tasks/completed/by_completion_date', {
         since: range.since,
         until: range.until,
         project_id: range.projectId,

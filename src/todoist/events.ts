@@ -5,6 +5,7 @@ import type {
   TodoistSection,
   TodoistTask,
 } from './schemas.js';
+import type { FieldIssue, MappedTaskField } from './tolerant-task.js';
 
 /** The webhook events this product models (the wire names stay `item:*`/`note:*` in API v1). */
 export const TASK_EVENTS = [
@@ -48,6 +49,8 @@ export interface EventBase {
   initiator: TodoistCollaborator | undefined;
   /** The whole body as parsed JSON: the source of truth for anything not modelled here. */
   raw: Record<string, unknown>;
+  /** Fields left out because their value does not parse; each is logged once as a WARNING. */
+  issues?: FieldIssue[] | undefined;
 }
 
 export interface TaskEvent extends EventBase {
@@ -59,6 +62,8 @@ export interface TaskEvent extends EventBase {
   oldTask?: TodoistTask | undefined;
   /** `snapshot` for states read from the Todoist API by reconcile. */
   source: 'webhook' | 'snapshot';
+  /** Mapped fields the event did not carry (or carried unparsable): the page keeps what it shows for them. */
+  absent?: ReadonlySet<MappedTaskField> | undefined;
 }
 export interface ProjectEvent extends EventBase {
   kind: 'project';

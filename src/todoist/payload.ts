@@ -22,6 +22,14 @@ import {
 export * from './events.js';
 
 import { isTimestamp } from './timestamp.js';
+import {
+  type FieldIssue,
+  type MappedTaskField,
+  oddFieldsOf,
+  parseTaskTolerant,
+  readFields,
+  type TolerantTask,
+} from './tolerant-task.js';
 
 /** A webhook body that is not JSON or not a Todoist event: a poison message, never worth a retry. */
 export class TodoistPayloadError extends AppError<'payload_invalid'> {
@@ -39,11 +47,8 @@ const envelopeSchema = z.looseObject({
   user_id: idSchema.nullish().transform((v) => v ?? null),
   event_data: z.unknown().optional(),
   initiator: z.unknown().optional(),
-  triggered_at: z
-    .string()
-    .refine(isTimestamp, 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z')
-    .nullish()
-    .transform((v) => v ?? null),
+  // Ordering only: an unreadable one is left out (and reported), it does not identify the event.
+  triggered_at: z.unknown().optional(),
   version: z
     .union([z.string(), z.number()])
     .nullish()
@@ -111,16 +116,20 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
   const envelope = parsePart(envelopeSchema, body, '', 'webhook');
   const eventName = envelope.event_name;
   const initiator = collaboratorSchema.safeParse(envelope.initiator);
+  const { triggeredAt, issues } = readTriggeredAt(envelope.triggered_at);
   const base: EventBase = {
     userId: envelope.user_id,
-    triggeredAt: envelope.triggered_at,
+    triggeredAt,
+    issues,
     version: envelope.version,
     initiator: initiator.success ? initiator.data : undefined,
     raw: body,
   };
   const data = envelope.event_data;
   if (includes(TASK_EVENTS, eventName)) {
-    const task = parsePart(taskSchema, data, 'event_data', eventName);
+    const read = parseTaskTolerant(data);
+    if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable task id (event_data.id)`);
+    const { task, absent } = completionImplied(eventName, read);
     const extra = envelope.event_data_extra;
     const old = extra ? taskSchema.safeParse(extra.old_item) : undefined;
     return {
@@ -131,28 +140,58 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
       updateIntent: extra?.update_intent ?? undefined,
       oldTask: old?.success ? old.data : undefined,
       source: 'webhook',
+      absent,
+      issues: [...issues, ...read.issues],
     };
   }
   if (includes(PROJECT_EVENTS, eventName)) {
-    return {
-      ...base,
-      kind: 'project',
-      eventName,
-      project: parsePart(projectSchema, data, 'event_data', eventName),
-    };
+    const project = tolerant(projectSchema, data, eventName, base, (p) => ({ project: p }));
+    return { ...project, kind: 'project', eventName };
   }
   if (includes(NOTE_EVENTS, eventName)) {
-    return { ...base, kind: 'note', eventName, note: parsePart(noteSchema, data, 'event_data', eventName) };
+    return { ...tolerant(noteSchema, data, eventName, base, (note) => ({ note })), kind: 'note', eventName };
   }
   if (includes(SECTION_EVENTS, eventName)) {
-    return {
-      ...base,
-      kind: 'section',
-      eventName,
-      section: parsePart(sectionSchema, data, 'event_data', eventName),
-    };
+    const section = tolerant(sectionSchema, data, eventName, base, (s) => ({ section: s }));
+    return { ...section, kind: 'section', eventName };
   }
   return { kind: 'ignored', eventName, raw: body };
+}
+
+/**
+ * A project, comment or section read like a task: strict on its id only, an odd field left out
+ * (and reported through `issues`), the rest kept.
+ */
+function tolerant<S extends z.ZodObject, T>(
+  schema: S,
+  data: unknown,
+  eventName: string,
+  base: EventBase,
+  wrap: (entity: z.output<S>) => T,
+): EventBase & T {
+  const read = readFields(schema.shape, data);
+  if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable id (event_data.id)`);
+  const entity = parsePart(schema, read.kept, 'event_data', eventName);
+  return { ...base, issues: [...(base.issues ?? []), ...read.issues], ...wrap(entity) };
+}
+
+function readTriggeredAt(value: unknown): { triggeredAt: string | null; issues: FieldIssue[] } {
+  if (value === undefined || value === null) return { triggeredAt: null, issues: [] };
+  if (typeof value === 'string' && isTimestamp(value)) return { triggeredAt: value, issues: [] };
+  const reason = 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z';
+  return { triggeredAt: null, issues: [{ field: 'triggered_at', value, reason }] };
+}
+
+/** `item:completed` / `item:uncompleted` say what `checked` is even when the payload leaves it out. */
+function completionImplied(
+  eventName: string,
+  read: TolerantTask,
+): { task: TodoistTask; absent: ReadonlySet<MappedTaskField> } {
+  if (!read.absent.has('checked')) return read;
+  if (eventName !== 'item:completed' && eventName !== 'item:uncompleted') return read;
+  const absent = new Set(read.absent);
+  absent.delete('checked');
+  return { task: { ...read.task, checked: eventName === 'item:completed' }, absent };
 }
 
 /** A task state read from the Todoist API, as an event the sync core applies like a webhook. */
@@ -167,5 +206,7 @@ export function snapshotEvent(task: TodoistTask): TaskEvent {
     initiator: undefined,
     raw: task,
     source: 'snapshot',
+    absent: oddFieldsOf(task)?.absent,
+    issues: oddFieldsOf(task)?.issues,
   };
 }

@@ -28,8 +28,17 @@ const orderingTimestamp = z
   .nullish()
   .transform((v) => v ?? null);
 
+/** Whether a string starts with a real calendar day `YYYY-MM-DD` (`2026-02-30` does not; Notion refuses it). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 export const dueSchema = z.looseObject({
-  date: z.string().min(1),
+  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
   string: text,
   is_recurring: flag,
   timezone: text,
@@ -45,37 +54,39 @@ const priority = z
   .nullish()
   .transform((v) => v ?? 1);
 
+/** The fields of a Todoist task (`item` on the wire), each with its own schema (see tolerant-task.ts). */
+export const taskFieldsSchema = z.looseObject({
+  id: idSchema,
+  content: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
+  description: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
+  project_id: nullableId,
+  section_id: nullableId,
+  parent_id: nullableId,
+  labels: z
+    .array(z.union([z.string(), z.number()]).transform(String))
+    .nullish()
+    .transform((v) => v ?? []),
+  priority,
+  due: dueSchema.nullish().transform((v) => v ?? null),
+  checked: flag,
+  is_deleted: flag,
+  collapsed: boolish.optional(),
+  is_collapsed: boolish.optional(),
+  responsible_uid: nullableId,
+  added_at: text,
+  updated_at: orderingTimestamp,
+  completed_at: text,
+  url: text,
+});
+
 /** A Todoist task (`item` on the wire). */
-export const taskSchema = z
-  .looseObject({
-    id: idSchema,
-    content: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? ''),
-    description: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? ''),
-    project_id: nullableId,
-    section_id: nullableId,
-    parent_id: nullableId,
-    labels: z
-      .array(z.union([z.string(), z.number()]).transform(String))
-      .nullish()
-      .transform((v) => v ?? []),
-    priority,
-    due: dueSchema.nullish().transform((v) => v ?? null),
-    checked: flag,
-    is_deleted: flag,
-    collapsed: boolish.optional(),
-    is_collapsed: boolish.optional(),
-    responsible_uid: nullableId,
-    added_at: text,
-    updated_at: orderingTimestamp,
-    completed_at: text,
-    url: text,
-  })
+export const taskSchema = taskFieldsSchema
   // Object.assign keeps the passthrough keys in the type (a spread would drop the index signature).
   .transform((t) => Object.assign(t, { is_collapsed: t.is_collapsed ?? t.collapsed ?? false }));
 export type TodoistTask = z.output<typeof taskSchema>;

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTodoistApi, isTodoistApiError, type TodoistApi } from '../../src/todoist/api.js';
+import { snapshotEvent } from '../../src/todoist/payload.js';
+import type { TodoistTask } from '../../src/todoist/schemas.js';
 import {
   makeProject,
   makeSection,
@@ -155,9 +157,16 @@ describe('Todoist API v1 client against the fake', () => {
     ]);
   });
 
-  it('skips a record it cannot read instead of failing the listing', async () => {
-    fake = await startTodoistFake({ tasks: [makeTask({ id: 'ok' }), { id: 'bad', priority: 9 }] });
+  it('skips a record without a usable id instead of failing the listing; an odd field costs only that field', async () => {
+    fake = await startTodoistFake({
+      tasks: [makeTask({ id: 'ok' }), { id: 'odd', priority: 9 }, { id: '', content: 'no id' }],
+    });
     const { api } = clientFor(fake);
-    expect((await collect(api.getTasks())).map((t) => t.id)).toEqual(['ok']);
+    const tasks = await collect(api.getTasks());
+    expect(tasks.map((t) => t.id)).toEqual(['ok', 'odd']);
+    expect(snapshotEvent(tasks[1] as TodoistTask)).toMatchObject({
+      issues: [expect.objectContaining({ field: 'priority', value: 9 })],
+    });
+    expect(snapshotEvent(tasks[1] as TodoistTask).absent?.has('priority')).toBe(true);
   });
 });

@@ -299,4 +299,23 @@ describe('reconcile engine (fake Notion, fake Todoist API)', () => {
     expect(run.status).toBe('done');
     for (const id of ['child1', 'parent1', 'plain1', 'due1']) expect(todo(id)).toHaveLength(1);
   });
+
+  it('a task the API returns with an odd field still reaches Notion; that property is left as shown', async () => {
+    // Prepare: the dated task is shown, then Todoist returns it with priority 7 and a new title.
+    const { ctx, fake, notion, todo } = await setup();
+    edit(fake, 'due1', { priority: 3 }, Date.now() - 120_000);
+    await reconcile(ctx);
+    const odd = { priority: 7, content: 'Dated, renamed', due: { date: '2026-02-30', is_recurring: false } };
+    edit(fake, 'due1', odd, Date.now() - 60_000);
+
+    // Act
+    const run = await reconcile(ctx);
+
+    // Assess: applied, the title changed, priority and due date as they were.
+    expect(run).toMatchObject({ status: 'done', failed: 0 });
+    const [page] = todo('due1');
+    expect(notion.text(page?.properties['Name'])).toBe('Dated, renamed');
+    expect(page?.properties['Due']).toMatchObject({ date: { start: '2026-07-01' } });
+    expect(page?.properties['Priority']).toMatchObject({ select: { name: 'P2' } });
+  });
 });

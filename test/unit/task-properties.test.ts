@@ -247,6 +247,7 @@ describe('todoToProperties', () => {
   it('makes label names Notion accepts (no commas, ≤ 100 characters)', () => {
     expect(optionName('a, b')).toBe('a b');
     expect(optionName('x'.repeat(150))).toHaveLength(100);
+    expect(optionName('🌱'.repeat(60))).toBe('🌱'.repeat(50));
     const props = todoToProperties({ ...bulb, labels: ['a,b', 'a b', ' '] }, relations, ALL);
     expect(props['Labels']).toEqual({ multi_select: [{ name: 'a b' }] });
   });

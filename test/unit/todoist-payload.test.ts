@@ -171,10 +171,6 @@ describe('parseWebhookBody rejects what cannot be applied', () => {
     ['a JSON string', '"item:added"', /one JSON object.*string/],
     ['no event_name', JSON.stringify({ event_data: {} }), /event_name/],
     ['a task without id', body({}, { id: undefined }), /item:added.*event_data\.id/],
-    ['priority out of range', body({}, { priority: 7 }), /event_data\.priority/],
-    ['labels not a list', body({}, { labels: 'errand' }), /event_data\.labels/],
-    ['unreadable updated_at', body({}, { updated_at: 'yesterday' }), /event_data\.updated_at.*ISO-8601/],
-    ['unreadable triggered_at', body({ triggered_at: 'soon' }), /triggered_at.*ISO-8601/],
     [
       'a project event without data',
       JSON.stringify({ event_name: 'project:updated', user_id: '1' }),
@@ -185,6 +181,49 @@ describe('parseWebhookBody rejects what cannot be applied', () => {
     expect(error.code).toBe('payload_invalid');
     expect(error.transient).toBe(false);
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('parseWebhookBody leaves an odd task field out and keeps the rest', () => {
+  it.each([
+    ['priority out of range', { priority: 7 }, 'priority', /<=4|too big|4/],
+    ['priority zero', { priority: 0 }, 'priority', /1/],
+    ['labels not a list', { labels: 'errand' }, 'labels', /array/],
+    ['unreadable updated_at', { updated_at: 'yesterday' }, 'updated_at', /ISO-8601/],
+    ['an impossible due date', { due: { date: '2026-02-30', is_recurring: false } }, 'due', /calendar date/],
+    ['a due date in words', { due: { date: 'next tuesday', is_recurring: false } }, 'due', /YYYY-MM-DD/],
+  ])('%s → that field is reported and absent, the task still parses', (_label, data, field, reason) => {
+    const event = task(parseWebhookBody(body({}, data)));
+    expect(event.issues).toHaveLength(1);
+    expect(event.issues?.[0]).toMatchObject({ field });
+    expect(event.issues?.[0]?.reason).toMatch(reason);
+    if (field !== 'updated_at') expect(event.absent?.has(field as never)).toBe(true);
+    expect(event.task.content).not.toBe('');
+  });
+
+  it('an unreadable triggered_at is reported and left out; the task still parses', () => {
+    const event = task(parseWebhookBody(body({ triggered_at: 'soon' })));
+    expect(event.triggeredAt).toBeNull();
+    expect(event.issues).toEqual([expect.objectContaining({ field: 'triggered_at', value: 'soon' })]);
+  });
+
+  it('an event holding only the task id parses, every mapped field absent', () => {
+    const event = task(
+      parseWebhookBody(JSON.stringify({ event_name: 'item:added', event_data: { id: '42' } })),
+    );
+    expect(event.task.id).toBe('42');
+    expect(event.issues).toEqual([]);
+    expect([...(event.absent ?? [])]).toEqual(
+      expect.arrayContaining(['content', 'checked', 'due', 'labels']),
+    );
+  });
+
+  it('item:completed says the task is checked even when the payload leaves it out', () => {
+    const event = task(
+      parseWebhookBody(JSON.stringify({ event_name: 'item:completed', event_data: { id: '42' } })),
+    );
+    expect(event.task.checked).toBe(true);
+    expect(event.absent?.has('checked')).toBe(false);
   });
 });
 

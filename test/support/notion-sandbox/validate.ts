@@ -61,9 +61,18 @@ function option(def: PropertyDef, value: unknown, where: string, ctx: WriteConte
   return created;
 }
 
+/** `Date.parse` rolls 2026-02-30 over to March; Notion refuses a day the month does not have. */
+function isCalendarDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
 function isoDate(value: unknown, where: string): string {
   const ok =
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}/.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    isCalendarDay(value.slice(0, 10));
   if (!ok)
     throw bodyInvalid(
       where,
