@@ -16,7 +16,7 @@ import { isUsageError, parseFlags, UsageError } from '../src/cli/args.js';
 import { runAsScript } from '../src/cli/script.js';
 import { type BackfillResult, measureBackfill } from './lib/bench-backfill.js';
 import { type ColdStart, measureColdStarts } from './lib/bench-cold.js';
-import { costMarkdown, costReport, costText } from './lib/bench-cost.js';
+import { assumptionNote, costMarkdown, costReport, costText, scheduleNote } from './lib/bench-cost.js';
 import { measureOps } from './lib/bench-ops.js';
 import { benchResult, markdownTable, setupLine, textTable } from './lib/bench-report.js';
 import { type BenchSettings, runArm } from './lib/bench-run.js';
@@ -148,6 +148,10 @@ async function main(argv: readonly string[]): Promise<number> {
       '',
       costMarkdown(cost),
       '',
+      scheduleNote(cost),
+      '',
+      assumptionNote(cost),
+      '',
     ].join('\n');
     writeFileSync(join(RESULTS, 'latest.md'), md);
 
@@ -179,6 +183,8 @@ async function main(argv: readonly string[]): Promise<number> {
       say('');
       say(`  Monthly cost at Google Cloud list prices of ${cost.pricesAsOf} (USD beyond the free tiers):`);
       say(costText(cost));
+      say(`  ${scheduleNote(cost)}`);
+      say(`  ${assumptionNote(cost)}`);
     }
     for (const example of baseline.wrongExamples) say(`  baseline, for example: ${example}`);
     for (const example of ours.wrongExamples) say(`  OURS NOT IN FINAL STATE: ${example}`);

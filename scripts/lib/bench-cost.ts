@@ -35,7 +35,11 @@ export interface CostReport {
   pricesAsOf: string;
   mix: typeof EVENT_MIX;
   assumptions: typeof ASSUMPTIONS;
+  /** Runs a day of the deployed reconcile schedule. */
+  reconcileRunsPerDay: number;
   rows: Array<MonthlyBill & { accountTasks: number }>;
+  /** The same 1,000 events a day with an hourly reconcile: what the schedule alone changes. */
+  hourlyReconcileAt1000: MonthlyBill;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,7 +60,7 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
       { ...w, ledgerEntries: kind === 'redelivery' ? 0 : 1 },
     ]),
   );
-  const rows = EVENTS_PER_DAY.map((eventsPerDay) => {
+  const bill = (eventsPerDay: number, runsPerDay: number) => {
     const tasks = accountTasks(eventsPerDay);
     // The in-step reconcile was measured on 1,000 tasks; its listing and Todoist pages grow with the account.
     const grow = tasks / ops.reconcileInStep.tasks;
@@ -89,8 +93,15 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
       prices: PRICES,
     };
     return { ...monthlyBill(inputs), accountTasks: tasks };
-  });
-  return { pricesAsOf: PRICES.asOf, mix: EVENT_MIX, assumptions: ASSUMPTIONS, rows };
+  };
+  return {
+    pricesAsOf: PRICES.asOf,
+    mix: EVENT_MIX,
+    assumptions: ASSUMPTIONS,
+    reconcileRunsPerDay: runsPerDay,
+    rows: EVENTS_PER_DAY.map((n) => bill(n, runsPerDay)),
+    hourlyReconcileAt1000: bill(1_000, 24),
+  };
 }
 
 const usd = (n: number) => (n === 0 ? '0' : n < 0.01 ? '<0.01' : n.toFixed(2));
@@ -118,6 +129,30 @@ export function costRows(report: CostReport): string[][] {
   const total = ['total per month (USD)', ...report.rows.map((r) => `$${usd(r.totalUsd)}`)];
   const dominant = ['dominant line', ...report.rows.map((r) => r.dominant)];
   return [head, ...body, total, dominant];
+}
+
+/** What the bill assumes beyond what was measured. */
+export function assumptionNote(report: CostReport): string {
+  const a = report.assumptions;
+  const mix = Object.entries(report.mix)
+    .map(([kind, share]) => `${kind} ${Math.round(share * 100)} %`)
+    .join(', ');
+  return (
+    `Measured per event: Firestore operations, Notion requests, log bytes and local handler time. Assumed: ` +
+    `${a.notionMs} ms per Notion request, ${a.firestoreMs} ms per Firestore call, ${a.todoistMs} ms per Todoist request, ` +
+    `${a.publishMs} ms per publish, ${a.platformLogBytes} bytes of Cloud Run request log per invocation, stored size ` +
+    `×${a.indexOverhead} for indexes, one cold start per function per ${a.idleWindowMinutes} idle minutes; deliveries per event: ${mix}; ` +
+    `an account of max(1,000, events a day) tasks; a 30-day month.`
+  );
+}
+
+/** One sentence on what an hourly reconcile would change. */
+export function scheduleNote(report: CostReport): string {
+  const h = report.hourlyReconcileAt1000;
+  return (
+    `Reconcile runs ${report.reconcileRunsPerDay} times a day (deploy/env.sh); with an hourly schedule ` +
+    `1,000 events a day would cost $${usd(h.totalUsd)} a month (${h.dominant}).`
+  );
 }
 
 /** The Markdown table (README and bench/results/latest.md). */
