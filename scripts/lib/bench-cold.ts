@@ -45,7 +45,10 @@ function strings(env: Record<string, string | undefined>): Record<string, string
 function webhookPost(body: string): FirstRequest {
   return async (url, attempt) => {
     const req = webhookRequest(body, `cold-${attempt}`, DEMO_CLIENT_SECRET);
-    const headers = strings(req.headers as Record<string, string | undefined>);
+    // fetch sets content-length itself; once undici is loaded (the Notion client) a preset one is refused.
+    const { 'content-length': _length, ...headers } = strings(
+      req.headers as Record<string, string | undefined>,
+    );
     const res = await fetch(url, {
       method: 'POST',
       headers,
