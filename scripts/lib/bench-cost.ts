@@ -107,6 +107,7 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
 const usd = (n: number) => (n === 0 ? '0' : n < 0.01 ? '<0.01' : n.toFixed(2));
 
 function usage(n: number, unit: string): string {
+  if (unit === 'jobs' && n === 1) return '1 job';
   if (unit === 'GiB') return `${n < 0.01 ? n.toExponential(1) : round(n, 2)} GiB`;
   return `${Math.round(n).toLocaleString('en-US')} ${unit}`;
 }
