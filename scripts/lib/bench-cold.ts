@@ -1,64 +1,188 @@
 /**
- * The cold-start part of the benchmark: the built syncTodoistEvent (memory store, start-up audit on,
- * as deployed) beside a bare functions-framework function, each the median of a few fresh processes.
- * Notion answers at once here (no rate limit, no lag) so the figure is the process's own start-up
- * plus the first event's work; at Notion's real 3 requests/s add ⅓ s per request it made.
+ * The cold-start part of the benchmark: each built function (memory store, start-up audit on for
+ * the sync, as deployed) beside bare functions-framework functions, each the median of a few fresh
+ * processes, alternating. Notion and Todoist answer at once (local stand-ins), the webhook publishes
+ * to the Pub/Sub emulator, so the figure is the process's own start-up plus its first request's
+ * work; at Notion's real 3 requests/s add ⅓ s per Notion request the first event made.
  */
-import type { Env } from '../../src/config/index.js';
+import { startPubSubEmulator } from '../../test/support/emulators.js';
 import { startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
-import { coldStartMs } from './cold-start.js';
+import { createTopic } from '../../test/support/pubsub-rest.js';
+import { makeProject, startTodoistFake } from '../../test/support/todoist-fake/index.js';
+import { type ColdStartTarget, coldStartMs, type FirstRequest, pushOf } from './cold-start.js';
 import { median, round } from './stats.js';
-import { MEMORY_STORE, syncEnv } from './sync-env.js';
-import { taskEventBody, todoistStamp } from './todoist-payloads.js';
+import { DEMO_CLIENT_SECRET, DEMO_PROJECT_ID, MEMORY_STORE, syncEnv } from './sync-env.js';
+import { taskEventBody, todoistStamp, webhookRequest } from './todoist-payloads.js';
 
-export interface ColdStart {
+export const COLD_FUNCTIONS = ['syncTodoistEvent', 'todoistWebhook', 'reconcileTodoist'] as const;
+export type ColdFunction = (typeof COLD_FUNCTIONS)[number];
+
+/** Median milliseconds to the first handled request, per function, beside the bare functions. */
+export type ColdStart = Record<ColdFunction, number | null> & {
+  trials: number;
+  /** The bare CloudEvent function: the figure each function is compared with. */
+  bare: number;
+  /** The bare HTTP function (the webhook's own kind), for reference. */
+  bareHttp: number;
+  /** Each function's median over the bare one of the same run. */
+  ratio: Record<ColdFunction, number | null>;
+  /** Why a function was not measured (e.g. no Pub/Sub emulator for the webhook). */
+  skipped: Partial<Record<ColdFunction, string>>;
+  /** Notion requests syncTodoistEvent made before acknowledging its first event (audit included). */
+  firstEventNotionRequests: number;
+  /** Earlier names of the sync's and the bare figure, kept for readers of older results. */
   oursMs: number;
   bareMs: number;
-  trials: number;
-  /** Notion requests the product made before acknowledging its first event (audit included). */
-  firstEventNotionRequests: number;
-}
+};
 
-function strings(env: Env): Record<string, string> {
+function strings(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }
 
-/** Measures `trials` cold starts of each, alternating, and reports the medians. */
+/** A signed Todoist webhook POST (what todoistWebhook receives). */
+function webhookPost(body: string): FirstRequest {
+  return async (url, attempt) => {
+    const req = webhookRequest(body, `cold-${attempt}`, DEMO_CLIENT_SECRET);
+    // fetch sets content-length itself; once undici is loaded (the Notion client) a preset one is refused.
+    const { 'content-length': _length, ...headers } = strings(
+      req.headers as Record<string, string | undefined>,
+    );
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: req.rawBody,
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+}
+
+async function pubsubTopic(): Promise<{ host: string; stop(): Promise<void> } | string> {
+  try {
+    const emulator = await startPubSubEmulator();
+    await createTopic(emulator.host, DEMO_PROJECT_ID, 'todoist-events');
+    return emulator;
+  } catch (error) {
+    return `no Pub/Sub emulator to publish to (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`;
+  }
+}
+
+/** One trial, tried again once: a shared machine sometimes loses a port or a start-up to another process. */
+async function trial(target: ColdStartTarget, send: FirstRequest): Promise<number> {
+  try {
+    return await coldStartMs(target, send);
+  } catch {
+    return coldStartMs(target, send);
+  }
+}
+
+/** Measures `trials` cold starts of each function and of the bare ones, alternating, and reports the medians. */
 export async function measureColdStarts(trials: number): Promise<ColdStart> {
   const sandbox = await startNotionSandbox({ seed: 3 });
+  const todoist = await startTodoistFake({ projects: [makeProject({ id: 'coldProject', name: 'Inbox' })] });
+  const pubsub = await pubsubTopic();
   try {
-    const env = strings(
-      syncEnv(sandbox, MEMORY_STORE.env, {
-        NOTION_RPS: '1000',
-        NOTION_CONCURRENCY: '8',
-        AUDIT_ON_START: 'true',
-        LOG_LEVEL: 'WARNING',
-      }),
-    );
+    const quick = { NOTION_RPS: '1000', NOTION_CONCURRENCY: '8', LOG_LEVEL: 'WARNING' };
     const body = taskEventBody('item:added', {
       id: 'cold0001St',
       content: 'First task after a deploy',
       labels: ['area:Home'],
       updated_at: todoistStamp(Date.parse('2026-11-02T08:00:00Z')),
     });
-    const ours: number[] = [];
-    const bare: number[] = [];
+    const targets: Record<ColdFunction, [ColdStartTarget, FirstRequest] | string> = {
+      syncTodoistEvent: [
+        {
+          target: 'syncTodoistEvent',
+          env: strings(syncEnv(sandbox, MEMORY_STORE.env, { ...quick, AUDIT_ON_START: 'true' })),
+        },
+        pushOf(body),
+      ],
+      todoistWebhook:
+        typeof pubsub === 'string'
+          ? pubsub
+          : [
+              {
+                target: 'todoistWebhook',
+                env: {
+                  TODOIST_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+                  PUBSUB_TOPIC: 'todoist-events',
+                  PUBSUB_EMULATOR_HOST: pubsub.host,
+                  GOOGLE_CLOUD_PROJECT: DEMO_PROJECT_ID,
+                  LOG_LEVEL: 'WARNING',
+                },
+              },
+              webhookPost(body),
+            ],
+      reconcileTodoist: [
+        {
+          target: 'reconcileTodoist',
+          env: strings(
+            syncEnv(sandbox, MEMORY_STORE.env, {
+              ...quick,
+              TODOIST_API_TOKEN: todoist.token,
+              TODOIST_BASE_URL: todoist.url,
+            }),
+          ),
+        },
+        pushOf('{"tick":true}'),
+      ],
+    };
+    const bareSource = 'bench/bare-function.js';
+    const times: Record<ColdFunction | 'bare' | 'bareHttp', number[]> = {
+      bare: [],
+      bareHttp: [],
+      syncTodoistEvent: [],
+      todoistWebhook: [],
+      reconcileTodoist: [],
+    };
     let requests = 0;
     for (let i = 0; i < trials; i++) {
-      sandbox.reset();
-      ours.push(await coldStartMs({ target: 'syncTodoistEvent', env }, body));
-      requests = sandbox.counts().total;
-      bare.push(await coldStartMs({ target: 'bareEvent', source: 'bench/bare-function.js', env: {} }, body));
+      times.bare.push(await coldStartMs({ target: 'bareEvent', source: bareSource, env: {} }, pushOf(body)));
+      times.bareHttp.push(
+        await coldStartMs({ target: 'bareHttp', source: bareSource, env: {} }, webhookPost(body)),
+      );
+      for (const fn of COLD_FUNCTIONS) {
+        const spec = targets[fn];
+        if (typeof spec === 'string') continue;
+        sandbox.reset();
+        times[fn].push(await trial(...spec));
+        if (fn === 'syncTodoistEvent') requests = sandbox.counts().total;
+      }
+    }
+    const bare = round(median(times.bare), 0);
+    const of = (fn: ColdFunction) => (times[fn].length > 0 ? round(median(times[fn]), 0) : null);
+    const figures = Object.fromEntries(COLD_FUNCTIONS.map((fn) => [fn, of(fn)])) as Record<
+      ColdFunction,
+      number | null
+    >;
+    const ratio = Object.fromEntries(
+      COLD_FUNCTIONS.map((fn) => {
+        const ms = figures[fn];
+        return [fn, ms === null ? null : round(ms / bare, 2)];
+      }),
+    ) as Record<ColdFunction, number | null>;
+    const skipped: ColdStart['skipped'] = {};
+    for (const fn of COLD_FUNCTIONS) {
+      const spec = targets[fn];
+      if (typeof spec === 'string') skipped[fn] = spec;
     }
     return {
-      oursMs: round(median(ours), 0),
-      bareMs: round(median(bare), 0),
       trials,
+      bare,
+      bareHttp: round(median(times.bareHttp), 0),
+      ...figures,
+      ratio,
+      skipped,
       firstEventNotionRequests: requests,
+      oursMs: figures.syncTodoistEvent ?? 0,
+      bareMs: bare,
     };
   } finally {
+    if (typeof pubsub !== 'string') await pubsub.stop();
+    await todoist.close();
     await sandbox.close();
   }
 }

@@ -1,7 +1,12 @@
 /** The benchmark's result object (the `--json` output and bench/results/latest.json) and its tables. */
-import type { ColdStart } from './bench-cold.js';
+import { cpus, totalmem } from 'node:os';
+import type { BackfillResult } from './bench-backfill.js';
+import { COLD_FUNCTIONS, type ColdStart } from './bench-cold.js';
+import type { CostReport } from './bench-cost.js';
+import type { EventKind, OpsMeasure } from './bench-ops.js';
 import type { ArmMeasure, BenchSettings } from './bench-run.js';
 import { BENCH_SHAPE, REDELIVERY_SHARE } from './bench-workload.js';
+import type { OpCounts } from './counting-store.js';
 import { round } from './stats.js';
 
 /** The figures compared side by side. */
@@ -41,10 +46,28 @@ export interface BenchResult extends Figures {
     concurrency: number;
   };
   store: string;
+  /** Median cold start to the first handled request per function, beside the bare function's. */
   coldStartMs: ColdStart | null;
-  details: { ours: ArmMeasure; baseline: ArmMeasure };
+  /** Firestore operations per event of each kind (warm instance), counted at the store interface. */
+  firestoreOpsPerEvent: Record<EventKind, OpCounts>;
+  /** Firestore operations of one scheduled reconcile (fresh instance) over an account already in step. */
+  firestoreOpsPerReconcileRun: OpCounts & { tasks: number; notionRequests: number };
+  /** The monthly bill at list prices for 100, 1,000 and 10,000 events a day. */
+  monthlyCostUsd: CostReport;
+  /** The interrupted and resumed backfill, or null when skipped (--backfill 0). */
+  backfill: BackfillResult | null;
+  details: { ours: ArmMeasure; baseline: ArmMeasure; ops: OpsMeasure };
+  machine: string;
   measuredAt: string;
   node: string;
+}
+
+const ops = (c: OpCounts): OpCounts => ({ reads: c.reads, writes: c.writes, deletes: c.deletes });
+
+/** The machine the figures were measured on (they are only comparable on the same one). */
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}`;
 }
 
 function figures(m: ArmMeasure): Figures {
@@ -75,8 +98,13 @@ export function benchResult(input: {
   storeLabel: string;
   cold: ColdStart | null;
   outOfOrder: number;
+  ops: OpsMeasure;
+  cost: CostReport;
+  backfill: BackfillResult | null;
 }): BenchResult {
   const { ours, baseline, settings } = input;
+  const perEvent = input.ops.perEvent;
+  const rec = input.ops.reconcileInStep;
   return {
     ...figures(ours),
     duplicatesByKind: byKind(ours),
@@ -104,7 +132,18 @@ export function benchResult(input: {
     },
     store: input.storeLabel,
     coldStartMs: input.cold,
-    details: { ours, baseline },
+    firestoreOpsPerEvent: {
+      newTask: ops(perEvent.newTask),
+      warmUpdate: ops(perEvent.warmUpdate),
+      redelivery: ops(perEvent.redelivery),
+      staleEvent: ops(perEvent.staleEvent),
+      comment: ops(perEvent.comment),
+    },
+    firestoreOpsPerReconcileRun: { ...ops(rec), tasks: rec.tasks, notionRequests: rec.notionRequests },
+    monthlyCostUsd: input.cost,
+    backfill: input.backfill,
+    details: { ours, baseline, ops: input.ops },
+    machine: machine(),
     measuredAt: new Date().toISOString(),
     node: process.version,
   };
@@ -141,12 +180,16 @@ export function rows(r: BenchResult): Array<[string, string, string]> {
     ['duplicates', dup(r.duplicates, r.duplicatesByKind), dup(b.duplicates, b.duplicatesByKind)],
     ['tasks not in their final state', String(r.wrongStates), String(b.wrongStates)],
   ];
-  if (r.coldStartMs)
-    out.push([
-      'cold start to first event (ms)',
-      String(r.coldStartMs.oursMs),
-      `bare functions-framework: ${r.coldStartMs.bareMs}`,
-    ]);
+  const cold = r.coldStartMs;
+  if (cold)
+    for (const fn of COLD_FUNCTIONS) {
+      const ms = cold[fn];
+      out.push([
+        `cold start to first request, ${fn} (ms)`,
+        ms === null ? `not measured: ${cold.skipped[fn] ?? ''}` : `${ms} (${cold.ratio[fn]}× bare)`,
+        `bare functions-framework: ${cold.bare}`,
+      ]);
+    }
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Cold start: from spawning `functions-framework` to the first Pub/Sub push it acknowledged, for
- * the product's built `syncTodoistEvent` (dist/) and for a bare function doing nothing. The push is
- * retried every few milliseconds until the server answers, so the figure is not rounded to a poll.
+ * Cold start: from spawning `functions-framework` to the first request it answered with success,
+ * for one of the product's built functions (dist/) or a bare function doing nothing. The request
+ * (a Pub/Sub push or a webhook POST) is retried every few milliseconds until the server answers,
+ * so the figure is not rounded to a poll.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,8 +23,17 @@ export interface ColdStartTarget {
   env: Record<string, string>;
 }
 
-/** Milliseconds from spawn to the first acknowledged push of `body`. */
-export async function coldStartMs(what: ColdStartTarget, body: string): Promise<number> {
+/** Sends the first request to the server at `url`; resolves with the HTTP status (rejects while nothing listens). */
+export type FirstRequest = (url: string, attempt: number) => Promise<number>;
+
+/** A Pub/Sub push of `body` (what a CloudEvent function receives). */
+export function pushOf(body: string): FirstRequest {
+  return (url, attempt) =>
+    pushMessage(url, { body, attributes: { deliveryId: `cold-${attempt}` }, messageId: `cold-${attempt}` });
+}
+
+/** Milliseconds from spawn to the first request `send` made that was answered 2xx. */
+export async function coldStartMs(what: ColdStartTarget, send: FirstRequest): Promise<number> {
   const port = await freePort();
   const args = [FF_MAIN, `--target=${what.target}`, `--port=${port}`];
   if (what.source) args.push(`--source=${what.source}`);
@@ -40,11 +50,7 @@ export async function coldStartMs(what: ColdStartTarget, body: string): Promise<
   try {
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) throw new Error(`${what.target} exited with ${child.exitCode}: ${stderr}`);
-      const status = await pushMessage(`http://127.0.0.1:${port}`, {
-        body,
-        attributes: { deliveryId: `cold-${attempt}` },
-        messageId: `cold-${attempt}`,
-      }).catch(() => 0);
+      const status = await send(`http://127.0.0.1:${port}`, attempt).catch(() => 0);
       if (status >= 200 && status < 300) return performance.now() - started;
       if (status !== 0) throw new Error(`${what.target} answered ${status} to its first event: ${stderr}`);
       if (performance.now() - started > GIVE_UP_MS)

@@ -90,3 +90,28 @@ export function webhookRequest(body: string, deliveryId: string, signWith: strin
   if (signWith !== null) headers['x-todoist-hmac-sha256'] = signBody(rawBody, signWith);
   return { method: 'POST', headers, rawBody };
 }
+
+/** A comment event body (`note:*`) on task `itemId`. */
+export function noteEventBody(
+  eventName: string,
+  note: { id: string; itemId: string; content: string; postedAt: string },
+): string {
+  return JSON.stringify({
+    event_name: eventName,
+    user_id: '2671355',
+    event_data: {
+      id: note.id,
+      item_id: note.itemId,
+      content: note.content,
+      posted_at: note.postedAt,
+      posted_uid: '2671355',
+      is_deleted: false,
+      file_attachment: null,
+      reactions: null,
+      uids_to_notify: null,
+    },
+    initiator: INITIATOR,
+    triggered_at: note.postedAt,
+    version: '1',
+  });
+}
