@@ -6,13 +6,13 @@
  * scheduled tick would: it must create only the pages still missing and rewrite no finished task.
  */
 import { loadConfig } from '../../src/config/index.js';
+import { ENTITIES, type EntityDoc } from '../../src/exactly-once/entity-state.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import type { NotionApi } from '../../src/notion/types.js';
 import { reconcile } from '../../src/reconcile/index.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
-import { ENTITIES, type EntityDoc } from '../../src/sync/entity-state.js';
 import { type NotionSandbox, startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { workspace } from '../../test/support/notion-view.js';
 import { startTodoistFake } from '../../test/support/todoist-fake/index.js';

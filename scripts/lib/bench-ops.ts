@@ -6,14 +6,14 @@
  * fresh instance (as a scheduled tick usually is) over an account already in step.
  */
 import { loadConfig } from '../../src/config/index.js';
+import type { SyncContext } from '../../src/handlers/context.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import { reconcile } from '../../src/reconcile/index.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import type { SyncContext } from '../../src/sync/context.js';
-import { handleMessage } from '../../src/sync/handle-message.js';
 import { createWebhookHandler } from '../../src/webhook/receiver.js';
 import { type NotionSandbox, startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { startTodoistFake } from '../../test/support/todoist-fake/index.js';
