@@ -43,6 +43,8 @@ export interface Config {
     areaLabelPrefix: string;
     onlyLabel: string | undefined;
     excludeProjectIds: string[];
+    /** A timed due with a duration shows as a start–end range on `Due` (`DUE_AS_RANGE`). */
+    dueAsRange: boolean;
     /** Pages of one kind one instance may create in a rolling minute before the brake trips. */
     createLimitPerMinute: number;
   };
@@ -206,6 +208,7 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
         .map((s) => s.trim())
         .filter(Boolean),
       createLimitPerMinute: positive(env, 'CREATE_LIMIT_PER_MINUTE', 200, true),
+      dueAsRange: bool(env, 'DUE_AS_RANGE', false),
     },
     audit: { onStart: bool(env, 'AUDIT_ON_START', true), kinds: auditKinds(env) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),

@@ -46,13 +46,16 @@ export async function todoProperties(
   fields: TodoFields,
 ): Promise<Record<string, PropertyInput>> {
   const available = await ctx.properties('todos');
-  const [areaPageIds, projectPageId, assigneePageId, parentPageId, section] = await Promise.all([
+  const [areaPageIds, projectPageId, assigneePageId, ownerPageId, parentPageId, section] = await Promise.all([
     available.has('Area') ? ensureAreas(ctx, fields.areaNames) : Promise.resolve([]),
     available.has('Project') && fields.projectId
       ? ensureProjectForTask(ctx, fields.projectId)
       : Promise.resolve(undefined),
     available.has('Assignee') && fields.responsibleUid
       ? resolveAssignee(ctx, fields.responsibleUid, fields.projectId)
+      : Promise.resolve(undefined),
+    available.has('Owner') && fields.ownerUid
+      ? resolveAssignee(ctx, fields.ownerUid, fields.projectId)
       : Promise.resolve(undefined),
     // A parent not synced yet is never created from here: the child waits for it (subtasks.ts).
     available.has('Parent') && fields.parentId
@@ -64,7 +67,7 @@ export async function todoProperties(
   ]);
   return todoToProperties(
     fields,
-    { areaPageIds, projectPageId, assigneePageId, parentPageId, sectionName: section },
+    { areaPageIds, projectPageId, assigneePageId, ownerPageId, parentPageId, sectionName: section },
     available,
   );
 }
