@@ -7,6 +7,7 @@ import type { TaskEvent } from '../todoist/payload.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
+import { awaitOtherApplier } from './await-settled.js';
 import type { SyncContext } from './context.js';
 import { todoistPage } from './lookup.js';
 import { reportOddFields } from './odd-fields.js';
@@ -108,7 +109,11 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
-    const applied = await applyEntity(ctx, target, outcome.stored);
+    const toApply =
+      outcome.verdict === 'duplicate'
+        ? await awaitOtherApplier(ctx, 'todo', task.id, outcome.stored)
+        : outcome.stored;
+    const applied = toApply ? await applyEntity(ctx, target, toApply) : 'unchanged';
     if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
     if (fields.parentId && !draft.properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
