@@ -63,6 +63,51 @@ describe('several Todoist people, one workspace', () => {
     expect(notion.api.stats().total).toBe(0);
   });
 
+  it("two instances get the two people's copies of one change at once: one create, no second write", async () => {
+    const { notion } = setup();
+    // A Notion that takes a while to create a page: the second copy arrives while the first is writing.
+    const slow = {
+      ...notion.api,
+      createPage: async (...args: Parameters<typeof notion.api.createPage>) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return notion.api.createPage(...args);
+      },
+    };
+    const config = unitConfig({ NOTION_PEOPLE_DATABASE_ID: PEOPLE });
+    const store = createMemoryStore();
+    const [ctx, other] = [1, 2].map(() =>
+      createSyncContext(config, silentLogger, { store, notion: slow }),
+    ) as [SyncContext, SyncContext];
+    // No project, no area: nothing else to wait for before the task's own page.
+    const bare = { project_id: null, labels: [] };
+    const outcomes = await Promise.all([
+      deliver(ctx, deliveredTo(ALICE, bare)),
+      deliver(other, deliveredTo(BOB, bare)),
+    ]);
+    expect(outcomes.sort()).toEqual(['applied', 'unchanged']);
+    expect(notion.pages(IDS.todos)).toHaveLength(1);
+    expect(notion.api.stats().byRoute['PATCH /v1/pages/:id'] ?? 0).toBe(0);
+  });
+
+  it('a copy finding the first applier gone (state unshown past the claim lease) shows it itself', async () => {
+    const { notion } = setup();
+    const config = unitConfig({ NOTION_PEOPLE_DATABASE_ID: PEOPLE });
+    const store = createMemoryStore();
+    const dying = {
+      ...notion.api,
+      createPage: async () => {
+        throw new Error('instance stopped mid-write');
+      },
+    };
+    const first = createSyncContext(config, silentLogger, { store, notion: dying });
+    const bare = { project_id: null, labels: [] };
+    await expect(deliver(first, deliveredTo(ALICE, bare))).rejects.toThrow(/mid-write/);
+    const later = () => Date.now() + config.state.leaseMs + 1_000;
+    const second = createSyncContext(config, silentLogger, { store, notion: notion.api, now: later });
+    expect(await deliver(second, deliveredTo(BOB, bare))).toBe('applied');
+    expect(notion.pages(IDS.todos)).toHaveLength(1);
+  });
+
   it('Owner links the People page of the task’s user_id (by Todoist ID), never creating one', async () => {
     const { ctx, notion } = setup();
     const alice = await notion.api.createPage(PEOPLE, {
