@@ -20,6 +20,8 @@ export interface RuntimeOverrides {
   store?: StateStore;
   notion?: NotionApi;
   todoist?: TodoistApi;
+  /** Per-user Todoist APIs by user id (tests); otherwise built from `TODOIST_API_TOKENS`. */
+  todoistByUser?: Record<string, TodoistApi>;
   now?: () => number;
 }
 
@@ -41,6 +43,17 @@ export function createSyncContext(
     (config.todoist.apiToken
       ? createTodoistApi({ token: config.todoist.apiToken, baseUrl: config.todoist.baseUrl, logger })
       : undefined);
+  const byUser = new Map<string, TodoistApi>(
+    Object.entries(
+      overrides.todoistByUser ??
+        Object.fromEntries(
+          Object.entries(config.todoist.apiTokens).map(([userId, token]) => [
+            userId,
+            createTodoistApi({ token, baseUrl: config.todoist.baseUrl, logger }),
+          ]),
+        ),
+    ),
+  );
   const databases = config.notion.databases;
   const claimsOf = <K extends StateKind>(claimOwner: string) =>
     createEnsureOnce<K>({
@@ -66,6 +79,8 @@ export function createSyncContext(
     store,
     logger,
     todoist,
+    todoistFor: (userId) => (userId ? byUser.get(userId) : undefined) ?? todoist,
+    todoistUsers: [...byUser.keys()],
     now,
     brake: createBrake({ limitPerMinute: config.sync.createLimitPerMinute, logger, now }),
     ensure: claimsOf(owner),

@@ -67,6 +67,12 @@ export const VARIABLES: readonly VariableInfo[] = [
     fix: 'set TODOIST_API_TOKEN to a Todoist API token (Todoist → Settings → Integrations → Developer)',
   },
   {
+    name: 'TODOIST_API_TOKENS',
+    secret: true,
+    unset: 'optional: every call uses TODOIST_API_TOKEN',
+    fix: 'set TODOIST_API_TOKENS to userId:token pairs separated by commas or newlines (one per person, each from npm run todoist-auth), or unset it',
+  },
+  {
     name: 'TODOIST_BASE_URL',
     unset: 'default https://api.todoist.com',
     fix: 'unset TODOIST_BASE_URL, or set an http(s) URL',
@@ -113,7 +119,29 @@ export const VARIABLES: readonly VariableInfo[] = [
     unset: 'optional',
     fix: 'set SYNC_EXCLUDE_PROJECT_IDS to comma-separated Todoist project ids, or unset it',
   },
+  {
+    name: 'SYNC_USERS',
+    unset: "optional: every Todoist user's events sync",
+    fix: 'set SYNC_USERS to comma-separated Todoist user ids, or unset it',
+  },
+  {
+    name: 'DUE_AS_RANGE',
+    unset: 'default false: Due is the start only',
+    fix: 'set DUE_AS_RANGE to true or false, or unset it',
+  },
 ];
+
+/** Who is synced and who has a token of their own: user ids only, never a token. */
+function usersLine(config: Config): CheckLine {
+  const own = Object.keys(config.todoist.apiTokens);
+  const synced =
+    config.sync.users.length > 0 ? config.sync.users.join(', ') : 'everyone whose webhook arrives';
+  const tokens = own.length > 0 ? `own tokens for ${own.join(', ')}` : 'no per-user tokens';
+  const missing = config.sync.users.filter((id) => !own.includes(id));
+  const fallback =
+    own.length > 0 && missing.length > 0 ? `; ${missing.join(', ')} use TODOIST_API_TOKEN` : '';
+  return { status: 'ok', label: 'Todoist users', detail: `synced: ${synced}; ${tokens}${fallback}` };
+}
 
 const INFO = new Map(VARIABLES.map((v) => [v.name, v]));
 
@@ -168,5 +196,6 @@ export function checkEnvironment(env: Env, roles: readonly ConfigRole[]): EnvChe
       lines.push({ status: 'skip', label: name, detail: `not set (${info.unset})` });
     }
   }
+  if (config) lines.push(usersLine(config));
   return { lines, failed: new Set(problems.keys()), config };
 }

@@ -7,9 +7,9 @@ import { type Env, isConfigError, loadConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { createNotionApi } from '../notion/client.js';
 import type { NotionApi } from '../notion/types.js';
-import { reconcile } from '../reconcile/engine.js';
+import { reconcileEachUser, type UserReconcile } from '../reconcile/per-user.js';
 import { remap, remapText } from '../reconcile/remap.js';
-import { type ReconcileReport, reportText } from '../reconcile/report.js';
+import { reportText } from '../reconcile/report.js';
 import { createSyncContext } from '../runtime.js';
 import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
@@ -131,15 +131,15 @@ export async function main(
   }
   const progress = flags.json ? undefined : createProgress(io, 'reconcile');
   try {
-    const report: ReconcileReport = await reconcile(ctx, {
+    const runs = await reconcileEachUser(ctx, {
       dryRun: flags['dry-run'],
       ...(flags.since !== undefined ? { since: flags.since } : {}),
       ...(creates !== undefined ? { allowCreates: creates } : {}),
       onProgress: (done, total) => progress?.update(done, total),
     });
     progress?.finish();
-    io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
-    return report.status === 'done' ? EXIT.ok : EXIT.error;
+    io.stdout(runsText(runs, flags.json));
+    return runs.every((run) => run.report.status === 'done') ? EXIT.ok : EXIT.error;
   } catch (error) {
     progress?.finish();
     io.stderr(`reconcile: ${errorMessage(error)}\nNothing is lost: run the command again to resume.\n`);
@@ -148,6 +148,17 @@ export async function main(
     if (!hooks.store) await ctx.store.close().catch(() => undefined);
     await base.close().catch(() => undefined);
   }
+}
+
+/** One user's report as before; several users' reports each under a heading (JSON: `[{ userId, report }]`). */
+function runsText(runs: UserReconcile[], json: boolean): string {
+  const [only] = runs;
+  if (runs.length === 1 && only)
+    return json ? `${JSON.stringify(only.report, null, 2)}\n` : reportText(only.report);
+  if (json) return `${JSON.stringify(runs, null, 2)}\n`;
+  return runs
+    .map((run) => `Todoist user ${run.userId ?? '(default token)'}:\n${reportText(run.report)}`)
+    .join('\n');
 }
 
 runAsScript(import.meta.url, main);

@@ -25,6 +25,8 @@ export interface Config {
   todoist: {
     clientSecret: string | undefined;
     apiToken: string | undefined;
+    /** Per-user API tokens by Todoist user id (`TODOIST_API_TOKENS`); `apiToken` serves everyone else. */
+    apiTokens: Record<string, string>;
     baseUrl: string;
   };
   pubsub: { topic: string | undefined; emulatorHost: string | undefined; projectId: string | undefined };
@@ -43,6 +45,10 @@ export interface Config {
     areaLabelPrefix: string;
     onlyLabel: string | undefined;
     excludeProjectIds: string[];
+    /** Todoist user ids whose events are synced (`SYNC_USERS`); empty: everyone's. */
+    users: string[];
+    /** A timed due with a duration shows as a start–end range on `Due` (`DUE_AS_RANGE`). */
+    dueAsRange: boolean;
     /** Pages of one kind one instance may create in a rolling minute before the brake trips. */
     createLimitPerMinute: number;
   };
@@ -126,6 +132,37 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
+function idList(env: Env, name: string): string[] {
+  return (read(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const USER_TOKEN = /^([^\s:,]+):(\S+)$/;
+
+/**
+ * `TODOIST_API_TOKENS`: `userId:token` pairs separated by commas or newlines, so the whole list
+ * can be one Secret Manager secret mounted as one variable (`--set-secrets`), one line per person.
+ */
+function userTokens(env: Env): Record<string, string> {
+  const raw = read(env, 'TODOIST_API_TOKENS');
+  const tokens: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(/[,\n]/).map((s) => s.trim())) {
+    if (pair === '') continue;
+    const m = USER_TOKEN.exec(pair);
+    // The value is a secret: the error names the variable and the entry's position, never the token.
+    if (!m?.[1] || !m[2] || tokens[m[1]] !== undefined)
+      throw new ConfigError(
+        'TODOIST_API_TOKENS',
+        'userId:token pairs separated by commas or newlines, each user once',
+        `entry ${Object.keys(tokens).length + 1} malformed or repeated`,
+      );
+    tokens[m[1]] = m[2];
+  }
+  return tokens;
+}
+
 function auditKinds(env: Env): Array<'area' | 'project' | 'todo'> {
   const raw = read(env, 'AUDIT_KINDS');
   if (raw === undefined) return ['area', 'project'];
@@ -176,9 +213,10 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
           ? required(env, 'TODOIST_CLIENT_SECRET', 'the Todoist app client secret (webhook HMAC key)')
           : read(env, 'TODOIST_CLIENT_SECRET'),
       apiToken:
-        role === 'reconcile'
+        role === 'reconcile' && read(env, 'TODOIST_API_TOKENS') === undefined
           ? required(env, 'TODOIST_API_TOKEN', 'a Todoist API token (reconcile reads the Todoist API)')
           : read(env, 'TODOIST_API_TOKEN'),
+      apiTokens: userTokens(env),
       baseUrl: url(env, 'TODOIST_BASE_URL', 'https://api.todoist.com'),
     },
     pubsub: {
@@ -206,6 +244,8 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
         .map((s) => s.trim())
         .filter(Boolean),
       createLimitPerMinute: positive(env, 'CREATE_LIMIT_PER_MINUTE', 200, true),
+      dueAsRange: bool(env, 'DUE_AS_RANGE', false),
+      users: idList(env, 'SYNC_USERS'),
     },
     audit: { onStart: bool(env, 'AUDIT_ON_START', true), kinds: auditKinds(env) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
@@ -236,7 +276,10 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
 
 /** Secret values of a config, for log redaction. */
 export function secretsOf(config: Config): string[] {
-  return [config.notion.token, config.todoist.clientSecret, config.todoist.apiToken].filter(
-    (v): v is string => typeof v === 'string' && v.length > 0,
-  );
+  return [
+    config.notion.token,
+    config.todoist.clientSecret,
+    config.todoist.apiToken,
+    ...Object.values(config.todoist.apiTokens),
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

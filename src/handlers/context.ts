@@ -28,6 +28,10 @@ export interface SyncContext {
   databaseId(db: DatabaseKey): string;
   /** The Todoist API, when a token is configured (project names, collaborators). */
   todoist: TodoistApi | undefined;
+  /** The Todoist API with this user's own token (`TODOIST_API_TOKENS`), else the default one. */
+  todoistFor(userId: string | null | undefined): TodoistApi | undefined;
+  /** Todoist users with a token of their own, in configuration order (reconcile runs once for each). */
+  todoistUsers: readonly string[];
   now(): number;
   /** Per-instance runaway brake on page creates (absent: no limit). */
   brake?: CreateBrake | undefined;

@@ -9,6 +9,7 @@ import { syncProject } from './projects.js';
 import type { InboundMessage } from './pubsub-message.js';
 import { syncSection } from './sections.js';
 import { syncTask } from './todos.js';
+import { asUser, isUserSynced } from './users.js';
 
 export type MessageOutcome =
   | 'applied'
@@ -54,6 +55,14 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     log.info('event acknowledged, not applied', { eventName: event.eventName, ignored: true, count });
     return 'ignored';
   }
+  if (!isUserSynced(ctx, event.userId)) {
+    log.info('event of a Todoist user not in SYNC_USERS acknowledged, not applied', {
+      eventName: event.eventName,
+      userId: event.userId,
+      filtered: true,
+    });
+    return 'filtered';
+  }
   if (event.kind !== 'task') reportIssues(log, event.eventName, event.issues ?? []);
   const key = deliveryKey({ deliveryId, messageId: message.messageId, body: message.body });
   const entry = await claimDelivery(ctx, key, event.eventName);
@@ -62,7 +71,7 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     return 'duplicate';
   }
   try {
-    const outcome = await apply(ctx, event);
+    const outcome = await apply(asUser(ctx, event.userId), event);
     await ctx.ledger.finish(entry);
     log.info('event handled', { eventName: event.eventName, outcome });
     return outcome;

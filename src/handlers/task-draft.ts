@@ -22,7 +22,7 @@ const FALLBACKS: readonly string[] = ['Todoist URL'];
  * Relations hold page ids, and cleanup may have merged (trashed) those pages since they were
  * stored: a relation is re-derived from the stored Todoist fields or left out, never copied.
  */
-const RELATIONS: readonly string[] = ['Area', 'Project', 'Parent', 'Assignee'];
+const RELATIONS: readonly string[] = ['Area', 'Project', 'Parent', 'Assignee', 'Owner'];
 
 /** The Todoist fields a task's page was built from, as stored with its state (remap re-reads them). */
 export type TaskSource = Partial<Record<MappedTaskField, unknown>>;
@@ -49,6 +49,7 @@ export function taskFields(ctx: SyncContext, task: TodoistTask, input: DraftInpu
   const mapped = taskToTodo(task, {
     areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
     updateIntent: input.updateIntent,
+    dueAsRange: ctx.config.sync.dueAsRange,
   });
   return fitToNotion(mapped);
 }
@@ -74,6 +75,7 @@ export async function draftTask(ctx: SyncContext, task: TodoistTask, input: Draf
     if (!input.absent?.has(field)) source[field] = field === 'checked' ? fields.done : task[field];
   const fingerprint = mappingFingerprint({
     areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
+    dueAsRange: ctx.config.sync.dueAsRange,
     properties: available,
   });
   return { fields, properties, kept, source, fingerprint, cuts, emptyTitle };

@@ -7,6 +7,7 @@ import type { TaskEvent } from '../todoist/payload.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import { ensureAreas } from './areas.js';
+import { awaitOtherApplier } from './await-settled.js';
 import type { SyncContext } from './context.js';
 import { todoistPage } from './lookup.js';
 import { reportOddFields } from './odd-fields.js';
@@ -46,13 +47,16 @@ export async function todoProperties(
   fields: TodoFields,
 ): Promise<Record<string, PropertyInput>> {
   const available = await ctx.properties('todos');
-  const [areaPageIds, projectPageId, assigneePageId, parentPageId, section] = await Promise.all([
+  const [areaPageIds, projectPageId, assigneePageId, ownerPageId, parentPageId, section] = await Promise.all([
     available.has('Area') ? ensureAreas(ctx, fields.areaNames) : Promise.resolve([]),
     available.has('Project') && fields.projectId
       ? ensureProjectForTask(ctx, fields.projectId)
       : Promise.resolve(undefined),
     available.has('Assignee') && fields.responsibleUid
       ? resolveAssignee(ctx, fields.responsibleUid, fields.projectId)
+      : Promise.resolve(undefined),
+    available.has('Owner') && fields.ownerUid
+      ? resolveAssignee(ctx, fields.ownerUid, fields.projectId)
       : Promise.resolve(undefined),
     // A parent not synced yet is never created from here: the child waits for it (subtasks.ts).
     available.has('Parent') && fields.parentId
@@ -64,7 +68,7 @@ export async function todoProperties(
   ]);
   return todoToProperties(
     fields,
-    { areaPageIds, projectPageId, assigneePageId, parentPageId, sectionName: section },
+    { areaPageIds, projectPageId, assigneePageId, ownerPageId, parentPageId, sectionName: section },
     available,
   );
 }
@@ -105,7 +109,11 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
-    const applied = await applyEntity(ctx, target, outcome.stored);
+    const toApply =
+      outcome.verdict === 'duplicate'
+        ? await awaitOtherApplier(ctx, 'todo', task.id, outcome.stored)
+        : outcome.stored;
+    const applied = toApply ? await applyEntity(ctx, target, toApply) : 'unchanged';
     if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
     if (fields.parentId && !draft.properties['Parent'] && (await ctx.properties('todos')).has('Parent'))

@@ -16,12 +16,15 @@ const PROPERTIES_OF: Record<MappedTaskField, readonly string[]> = {
   description: ['Description'],
   checked: ['Done'],
   due: ['Due'],
+  deadline: ['Deadline'],
+  duration: ['Duration'],
   priority: ['Priority'],
   labels: ['Labels', 'Area'],
   project_id: ['Project'],
   section_id: ['Section'],
   parent_id: ['Parent'],
   responsible_uid: ['Assignee'],
+  user_id: ['Owner'],
   url: ['Todoist URL'],
 };
 

@@ -3,7 +3,7 @@ import { textItems } from '../notion/properties.js';
 import type { DateInput, PropertyInput } from '../notion/types.js';
 import { type DueValue, dueToNotion } from '../todoist/due.js';
 import type { UpdateIntent } from '../todoist/payload.js';
-import type { TodoistTask } from '../todoist/schemas.js';
+import type { TodoistDuration, TodoistTask } from '../todoist/schemas.js';
 
 export type { DueValue } from '../todoist/due.js';
 
@@ -15,6 +15,10 @@ export interface TodoFields {
   todoistId: string;
   done: boolean;
   due: DueValue | null;
+  /** The deadline day `YYYY-MM-DD`, apart from the due date. */
+  deadline: string | null;
+  /** How long the task takes, in minutes (a day counts 1,440). */
+  durationMinutes: number | null;
   priority: PriorityName;
   /** Labels other than area labels, in Todoist's order. */
   labels: string[];
@@ -26,12 +30,23 @@ export interface TodoFields {
   parentId: string | null;
   sectionId: string | null;
   responsibleUid: string | null;
+  /** The Todoist user the task belongs to. */
+  ownerUid: string | null;
 }
 
 export interface TodoOptions {
   areaLabelPrefix: string;
   /** `event_data_extra.update_intent` of the event carrying the task. */
   updateIntent?: UpdateIntent | undefined;
+  /** A timed due with a duration becomes a start–end range (`DUE_AS_RANGE`). */
+  dueAsRange?: boolean | undefined;
+}
+
+const MINUTES_PER: Record<TodoistDuration['unit'], number> = { minute: 1, day: 1440 };
+
+/** A Todoist duration in minutes, or null without one. */
+export function durationMinutes(duration: TodoistDuration | null | undefined): number | null {
+  return duration ? duration.amount * MINUTES_PER[duration.unit] : null;
 }
 
 const MARKDOWN_LINK = /\[([^\]]*)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)/g;
@@ -68,11 +83,14 @@ export function taskToTodo(task: TodoistTask, opts: TodoOptions): TodoFields {
   const { labels, areaNames } = splitLabels(task.labels, opts.areaLabelPrefix);
   // Completing a recurring task moves its due date forward; the task itself stays open.
   const recurringCompletion = opts.updateIntent === 'item_completed' && task.due?.is_recurring === true;
+  const minutes = durationMinutes(task.duration);
   return {
     name: plainTitle(task.content),
     todoistId: task.id,
     done: task.checked && !recurringCompletion,
-    due: dueToNotion(task.due),
+    due: dueToNotion(task.due, opts.dueAsRange ? minutes : null),
+    deadline: task.deadline ? task.deadline.date.trim().slice(0, 10) : null,
+    durationMinutes: minutes,
     priority: priorityName(task.priority),
     labels,
     areaNames,
@@ -82,6 +100,7 @@ export function taskToTodo(task: TodoistTask, opts: TodoOptions): TodoFields {
     parentId: task.parent_id,
     sectionId: task.section_id,
     responsibleUid: task.responsible_uid,
+    ownerUid: task.user_id,
   };
 }
 
@@ -90,6 +109,7 @@ export interface TodoRelations {
   areaPageIds: readonly string[];
   projectPageId?: string | undefined;
   assigneePageId?: string | undefined;
+  ownerPageId?: string | undefined;
   parentPageId?: string | undefined;
   sectionName?: string | undefined;
 }
@@ -141,12 +161,15 @@ export function todoToProperties(
     'Todoist ID': { rich_text: textItems(fields.todoistId) },
     Done: { checkbox: fields.done },
     Due: { date: fields.due ? dueDate(fields.due) : null },
+    Deadline: { date: fields.deadline ? { start: fields.deadline } : null },
+    Duration: { number: fields.durationMinutes },
     Priority: { select: { name: fields.priority } },
     Labels: { multi_select: labels.map((name) => ({ name })) },
     Description: { rich_text: textItems(fields.description) },
     Area: relation(relations.areaPageIds),
     Project: optionalRelation(fields.projectId, relations.projectPageId),
     Assignee: optionalRelation(fields.responsibleUid, relations.assigneePageId),
+    Owner: optionalRelation(fields.ownerUid, relations.ownerPageId),
     Parent: optionalRelation(fields.parentId, relations.parentPageId),
     Section: section,
     'Todoist URL': { url: fields.url },
@@ -158,5 +181,6 @@ export function todoToProperties(
 }
 
 function dueDate(due: DueValue): DateInput {
-  return due.timeZone ? { start: due.start, time_zone: due.timeZone } : { start: due.start };
+  const range = due.end ? { start: due.start, end: due.end } : { start: due.start };
+  return due.timeZone ? { ...range, time_zone: due.timeZone } : range;
 }

@@ -30,6 +30,9 @@ export const SCHEMA_SPEC: Readonly<Record<DatabaseKey, readonly PropertySpec[]>>
     opt('Parent', 'relation'),
     opt('Todoist URL', 'url'),
     opt('Section', 'select'),
+    opt('Deadline', 'date'),
+    opt('Duration', 'number'),
+    opt('Owner', 'relation'),
   ],
   people: [req('Name', 'title'), opt('Email', 'email'), opt('Todoist ID', 'rich_text')],
 };

@@ -5,6 +5,7 @@ import { decide, eventVersion } from '../exactly-once/ordering.js';
 import type { SyncContext } from '../handlers/context.js';
 import { syncProject } from '../handlers/projects.js';
 import { syncTask } from '../handlers/todos.js';
+import { everyTodoist } from '../handlers/users.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { confirmGone, goneCandidates, storedTodos } from './gone.js';
@@ -19,6 +20,8 @@ export interface RunInput {
   concurrency: number;
   lease?: Lease | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Task ids the other accounts' snapshots of this round listed (several people). */
+  alsoPresent?: ReadonlySet<string> | undefined;
 }
 
 export interface RunResult {
@@ -126,7 +129,11 @@ export async function applyRun(
   );
   if (stopped() || !ctx.todoist) return result;
 
-  const check = await confirmGone(ctx.todoist, goneCandidates(stored, snapshot), ctx.now());
+  const check = await confirmGone(
+    everyTodoist(ctx),
+    goneCandidates(stored, snapshot, input.alsoPresent),
+    ctx.now(),
+  );
   await each(check.completed, input.concurrency, (task) =>
     applyTask(completedEvent(task), { progress: false }),
   );

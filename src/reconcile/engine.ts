@@ -4,7 +4,7 @@ import { applyRun, type RunInput } from './apply-run.js';
 import { acquireLease, leaseHolder } from './lease.js';
 import { planRun } from './plan-run.js';
 import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
-import { readSnapshot } from './snapshot.js';
+import { readSnapshot, type TodoistSnapshot } from './snapshot.js';
 import { type CompletedWindow, completedWindow, MAX_WINDOW_MS, readLastRun, writeLastRun } from './window.js';
 
 export interface ReconcileOptions {
@@ -19,6 +19,30 @@ export interface ReconcileOptions {
   /** Lease length; renewed every third of it while the run lasts (default 2 min). */
   leaseMs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The Todoist user whose token `ctx.todoist` carries: the completed-tasks window is kept per user. */
+  userId?: string | undefined;
+  /** The window and snapshot already read for this user (several people: see per-user.ts). */
+  prepared?: PreparedRun | undefined;
+  /** Task ids the other accounts listed in this round: never gone. */
+  alsoPresent?: ReadonlySet<string> | undefined;
+}
+
+/** What a run reads from Todoist before it applies anything. */
+export interface PreparedRun {
+  window: CompletedWindow;
+  snapshot: TodoistSnapshot;
+}
+
+/** Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`. */
+export async function prepareRun(ctx: SyncContext, options: ReconcileOptions = {}): Promise<PreparedRun> {
+  const api = ctx.todoist;
+  if (!api)
+    throw new ReconcileError(
+      'todoist_unconfigured',
+      'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
+    );
+  const window = windowFor(options, await readLastRun(ctx.store, options.userId), ctx.now());
+  return { window, snapshot: await readSnapshot(api, window) };
 }
 
 /** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */
@@ -59,9 +83,11 @@ function windowFor(
  * a time (a lease in the store); a dry run takes no lease and writes nothing.
  */
 export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const api = ctx.todoist;
-  if (!api)
-    throw new ReconcileError('todoist_unconfigured', 'reconcile needs TODOIST_API_TOKEN to read Todoist');
+  if (!ctx.todoist)
+    throw new ReconcileError(
+      'todoist_unconfigured',
+      'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
+    );
   const dryRun = options.dryRun === true;
   const started = ctx.now();
   const statsBefore = ctx.notion.stats();
@@ -98,7 +124,7 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
     };
   }
   try {
-    const window = windowFor(options, await readLastRun(ctx.store), started);
+    const { window, snapshot } = options.prepared ?? (await prepareRun(ctx, options));
     if (window.clamped)
       ctx.logger.warn(
         'the last reconcile is older than Todoist lets us look back; older completions are not seen',
@@ -106,13 +132,13 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
           since: window.since,
         },
       );
-    const snapshot = await readSnapshot(api, window);
     const input: RunInput = {
       snapshot,
       window,
       concurrency: options.concurrency ?? 2 * ctx.config.notion.concurrency,
       lease,
       onProgress: options.onProgress,
+      alsoPresent: options.alsoPresent,
     };
     const listed = {
       tasks: snapshot.tasks.length,
@@ -144,10 +170,14 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
           : 'done';
     // Only a complete run moves the window: a completion that failed must be seen again.
     if (status === 'done')
-      await writeLastRun(ctx.store, { completedUntil: window.until, finishedAt: ctx.now() });
+      await writeLastRun(ctx.store, { completedUntil: window.until, finishedAt: ctx.now() }, options.userId);
     const report = { ...base(status), ...listed, failures: run.failures };
     const { failures: _omit, ...summary } = report;
-    ctx.logger.info('reconcile finished', { ...summary, failed: run.failures.length });
+    ctx.logger.info('reconcile finished', {
+      ...summary,
+      failed: run.failures.length,
+      ...(options.userId ? { userId: options.userId } : {}),
+    });
     if (run.braked)
       ctx.logger.warn(
         'reconcile deferred page creates under the runaway brake; run again, or confirm a backfill with --allow-creates',

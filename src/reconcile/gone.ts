@@ -36,8 +36,14 @@ export async function storedTodos(store: StateStore): Promise<Map<string, Entity
 }
 
 /** Tasks the store shows live, absent from this snapshot (active and completed): ids to confirm. */
-export function goneCandidates(todos: ReadonlyMap<string, EntityDoc>, snapshot: TodoistSnapshot): string[] {
+export function goneCandidates(
+  todos: ReadonlyMap<string, EntityDoc>,
+  snapshot: TodoistSnapshot,
+  /** Tasks other accounts listed in this round: alive, whatever this account sees. */
+  alsoPresent: ReadonlySet<string> = new Set(),
+): string[] {
   const present = new Set([...snapshot.tasks, ...snapshot.completed].map((t) => t.id));
+  for (const id of alsoPresent) present.add(id);
   return [...todos.values()]
     .filter((doc) => !doc.deleted && !present.has(doc.key) && !shownDone(doc))
     .map((doc) => doc.key);
@@ -50,31 +56,40 @@ export interface GoneCheck {
   completed: TodoistTask[];
 }
 
-/** The candidates Todoist confirms gone: 404 by id and not completed in the last ~3 months. */
+/**
+ * The candidates Todoist confirms gone: 404 by id and not completed in the last ~3 months, for
+ * every account we hold a token of (a task one person does not see may be another's).
+ */
 export async function confirmGone(
-  api: TodoistApi,
+  apis: readonly TodoistApi[],
   candidates: readonly string[],
   nowMs: number,
 ): Promise<GoneCheck> {
-  if (candidates.length === 0) return { gone: [], completed: [] };
+  if (candidates.length === 0 || apis.length === 0) return { gone: [], completed: [] };
   const limit = pLimit(4);
+  const seen = async (id: string) => {
+    for (const api of apis) if (await api.getTask(id)) return true;
+    return false;
+  };
   const missing = (
-    await Promise.all(candidates.map((id) => limit(async () => ((await api.getTask(id)) ? undefined : id))))
+    await Promise.all(candidates.map((id) => limit(async () => ((await seen(id)) ? undefined : id))))
   ).filter((id): id is string => id !== undefined);
   if (missing.length === 0) return { gone: [], completed: [] };
   // Rare, so paid only here: every completion Todoist still answers for, to a little past our clock.
   const wanted = new Set(missing);
   const completed = new Map<string, TodoistTask>();
-  const collect = async (until: number) => {
+  const collect = async (api: TodoistApi, until: number) => {
     for await (const task of api.getCompletedTasks({ since: iso(nowMs - MAX_WINDOW_MS), until: iso(until) }))
       if (wanted.has(task.id)) completed.set(task.id, task);
   };
-  try {
-    await collect(nowMs + SKEW_MS);
-  } catch (error) {
-    // Should Todoist refuse an `until` ahead of its clock, ask again up to ours.
-    if (!isTodoistApiError(error, 'bad_request')) throw error;
-    await collect(nowMs);
+  for (const api of apis) {
+    try {
+      await collect(api, nowMs + SKEW_MS);
+    } catch (error) {
+      // Should Todoist refuse an `until` ahead of its clock, ask again up to ours.
+      if (!isTodoistApiError(error, 'bad_request')) throw error;
+      await collect(api, nowMs);
+    }
   }
   return { gone: missing.filter((id) => !completed.has(id)), completed: [...completed.values()] };
 }

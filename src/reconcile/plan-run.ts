@@ -1,6 +1,7 @@
 import { errorMessage, isAppError } from '../errors.js';
 import { readEntity } from '../exactly-once/entity-state.js';
 import type { SyncContext } from '../handlers/context.js';
+import { everyTodoist } from '../handlers/users.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { each, type RunInput } from './apply-run.js';
 import { confirmGone, goneCandidates, storedTodos } from './gone.js';
@@ -92,8 +93,8 @@ export async function planRun(
   );
   if (ctx.todoist) {
     const check = await confirmGone(
-      ctx.todoist,
-      goneCandidates(await storedTodos(ctx.store), snapshot),
+      everyTodoist(ctx),
+      goneCandidates(await storedTodos(ctx.store), snapshot, input.alsoPresent),
       ctx.now(),
     );
     for (const task of check.completed) record(await planTask(rctx, completedEvent(task)), false);

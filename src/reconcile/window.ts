@@ -42,19 +42,25 @@ export function completedWindow(last: LastRunDoc | undefined, nowMs: number): Co
   };
 }
 
-export async function readLastRun(store: StateStore): Promise<LastRunDoc | undefined> {
-  return (await store.get<LastRunDoc>(RECONCILE_COLLECTION, LAST_RUN))?.data;
+/** The last-run record of one Todoist user's reads (each token sees its own completions), or of the default token. */
+function lastRunId(userId: string | undefined): string {
+  return userId === undefined ? LAST_RUN : `${LAST_RUN}.user.${encodeURIComponent(userId)}`;
+}
+
+export async function readLastRun(store: StateStore, userId?: string): Promise<LastRunDoc | undefined> {
+  return (await store.get<LastRunDoc>(RECONCILE_COLLECTION, lastRunId(userId)))?.data;
 }
 
 /** Records a complete run; the next one reads completed tasks from its `until` on. */
-export async function writeLastRun(store: StateStore, doc: LastRunDoc): Promise<void> {
+export async function writeLastRun(store: StateStore, doc: LastRunDoc, userId?: string): Promise<void> {
+  const id = lastRunId(userId);
   for (let round = 0; round < 5; round++) {
-    const snap = await store.get<LastRunDoc>(RECONCILE_COLLECTION, LAST_RUN);
+    const snap = await store.get<LastRunDoc>(RECONCILE_COLLECTION, id);
     // Never move the window back (a slow run finishing after a newer one).
     if (snap && snap.data.completedUntil >= doc.completedUntil) return;
     try {
-      if (snap) await store.update(RECONCILE_COLLECTION, LAST_RUN, doc, snap.version);
-      else await store.create(RECONCILE_COLLECTION, LAST_RUN, doc);
+      if (snap) await store.update(RECONCILE_COLLECTION, id, doc, snap.version);
+      else await store.create(RECONCILE_COLLECTION, id, doc);
       return;
     } catch (error) {
       const raced = isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed');

@@ -8,6 +8,8 @@ import { parseTimestampMicros } from './timestamp.js';
  */
 export interface DueValue {
   start: string;
+  /** End of a timed due with a duration, in the same form as `start` (same zone or offset). */
+  end?: string | undefined;
   timeZone: string | null;
 }
 
@@ -77,13 +79,23 @@ function fixed(epochMs: number, zone: string | null): DueValue {
 }
 
 /** Maps Todoist's three due forms (date, floating time, fixed instant) to Notion without drifting a day or an hour. */
-export function dueToNotion(due: TodoistDue | null | undefined): DueValue | null {
+export function dueToNotion(
+  due: TodoistDue | null | undefined,
+  durationMinutes?: number | null,
+): DueValue | null {
   if (!due) return null;
   const date = due.date.trim();
   const instant = due.datetime ?? (/[Zz]$|[+-]\d{2}:?\d{2}$/.test(date) && date.includes('T') ? date : null);
   if (instant) {
     const us = parseTimestampMicros(instant);
-    if (us !== undefined) return fixed(Number(us / 1000n), due.timezone);
+    if (us !== undefined) {
+      const startMs = Number(us / 1000n);
+      const value = fixed(startMs, due.timezone);
+      // The end is the start instant plus the duration, shown in the same zone: a DST change in between is honoured.
+      return durationMinutes
+        ? { ...value, end: fixed(startMs + durationMinutes * 60_000, due.timezone).start }
+        : value;
+    }
   }
   const dayPart = date.slice(0, 10);
   if (DATE_ONLY.test(date)) return { start: date, timeZone: null };
@@ -92,7 +104,14 @@ export function dueToNotion(due: TodoistDue | null | undefined): DueValue | null
     const start = `${floating[1]}T${floating[2]}:${floating[3] ?? '00'}`;
     // A wall time with a known zone stays that wall time in that zone.
     const zone = due.timezone && formatterFor(due.timezone) ? due.timezone : null;
-    return { start, timeZone: zone };
+    return durationMinutes
+      ? { start, end: addWallMinutes(start, durationMinutes), timeZone: zone }
+      : { start, timeZone: zone };
   }
   return DATE_ONLY.test(dayPart) ? { start: dayPart, timeZone: null } : null;
+}
+
+/** A floating wall time moved by whole minutes on the wall clock (a floating time has no zone to shift in). */
+function addWallMinutes(wall: string, minutes: number): string {
+  return utcWallTime(Date.parse(`${wall}Z`) + minutes * 60_000);
 }

@@ -47,6 +47,20 @@ export const dueSchema = z.looseObject({
 });
 export type TodoistDue = z.output<typeof dueSchema>;
 
+/** A task's deadline: a day, apart from its due date (no time, no recurrence). */
+export const deadlineSchema = z.looseObject({
+  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
+  lang: text,
+});
+export type TodoistDeadline = z.output<typeof deadlineSchema>;
+
+/** How long a task takes: a positive whole amount of minutes or days. */
+export const durationSchema = z.looseObject({
+  amount: z.number().int().positive(),
+  unit: z.enum(['minute', 'day']),
+});
+export type TodoistDuration = z.output<typeof durationSchema>;
+
 const priority = z
   .union([z.number(), z.string()])
   .transform(Number)
@@ -74,11 +88,15 @@ export const taskFieldsSchema = z.looseObject({
     .transform((v) => v ?? []),
   priority,
   due: dueSchema.nullish().transform((v) => v ?? null),
+  deadline: deadlineSchema.nullish().transform((v) => v ?? null),
+  duration: durationSchema.nullish().transform((v) => v ?? null),
   checked: flag,
   is_deleted: flag,
   collapsed: boolish.optional(),
   is_collapsed: boolish.optional(),
   responsible_uid: nullableId,
+  /** The account the task belongs to (its owner). */
+  user_id: nullableId,
   added_at: text,
   updated_at: orderingTimestamp,
   completed_at: text,

@@ -13,12 +13,15 @@ export const MAPPED_TASK_FIELDS = [
   'description',
   'checked',
   'due',
+  'deadline',
+  'duration',
   'priority',
   'labels',
   'project_id',
   'section_id',
   'parent_id',
   'responsible_uid',
+  'user_id',
   'url',
 ] as const;
 export type MappedTaskField = (typeof MAPPED_TASK_FIELDS)[number];

@@ -87,5 +87,7 @@ export function todoView(sandbox: NotionSandbox, taskId: string) {
     Labels: ((p['Labels']?.['multi_select'] as Array<{ name: string }>) ?? []).map((o) => o.name),
     Area: ((p['Area']?.['relation'] as Array<{ id: string }>) ?? []).map((r) => r.id),
     Description: plain(p['Description']?.['rich_text']),
+    Deadline: ((p['Deadline']?.['date'] as { start?: string } | null) ?? null)?.start ?? null,
+    Duration: (p['Duration']?.['number'] as number | null | undefined) ?? null,
   };
 }

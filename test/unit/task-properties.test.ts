@@ -53,6 +53,8 @@ const bulb: TodoFields = {
   todoistId: '6cVp3Xq8RwJm2HtD',
   done: false,
   due: null,
+  deadline: null,
+  durationMinutes: null,
   priority: 'P4',
   labels: ['quick'],
   areaNames: ['House'],
@@ -62,6 +64,7 @@ const bulb: TodoFields = {
   parentId: null,
   sectionId: null,
   responsibleUid: null,
+  ownerUid: '5120884',
 };
 
 describe('taskToTodo on every task fixture, every field', () => {

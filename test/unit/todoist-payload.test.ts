@@ -192,6 +192,9 @@ describe('parseWebhookBody leaves an odd task field out and keeps the rest', () 
     ['unreadable updated_at', { updated_at: 'yesterday' }, 'updated_at', /ISO-8601/],
     ['an impossible due date', { due: { date: '2026-02-30', is_recurring: false } }, 'due', /calendar date/],
     ['a due date in words', { due: { date: 'next tuesday', is_recurring: false } }, 'due', /YYYY-MM-DD/],
+    ['an impossible deadline', { deadline: { date: '2026-02-30' } }, 'deadline', /calendar date/],
+    ['a duration in hours', { duration: { amount: 2, unit: 'hour' } }, 'duration', /minute|day/],
+    ['a duration of nothing', { duration: { amount: 0, unit: 'minute' } }, 'duration', /0|too small/],
   ])('%s → that field is reported and absent, the task still parses', (_label, data, field, reason) => {
     const event = task(parseWebhookBody(body({}, data)));
     expect(event.issues).toHaveLength(1);

@@ -34,6 +34,9 @@ export const DEFAULT_SCHEMA: Readonly<Record<DatabaseKey, readonly PropertySpec[
     { name: 'Todoist URL', type: 'url' },
     { name: 'Parent', type: 'relation', relation: 'todos' },
     { name: 'Section', type: 'select' },
+    { name: 'Deadline', type: 'date' },
+    { name: 'Duration', type: 'number' },
+    { name: 'Owner', type: 'relation', relation: 'people' },
   ],
   people: [
     { name: 'Name', type: 'title' },
