@@ -1,5 +1,5 @@
 /**
- * The three functions of the package, each building its instance on first use from the
+ * The functions of the package, each building its instance on first use from the
  * configuration of its role. Configuration is read once per role; the served role's is read at
  * once, so a bad variable stops start-up with a line naming it rather than failing the first event.
  */
@@ -14,6 +14,8 @@ import { decodeMessage, MessageError } from './handlers/pubsub-message.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { handleReconcileTick } from './reconcile/scheduled.js';
 import { createSyncContext } from './runtime.js';
+import { createNotionWebhookHandler } from './webhook/notion-receiver.js';
+import { notionSignatureCheck } from './webhook/notion-signature.js';
 import { createPublisher } from './webhook/publisher.js';
 import { createWebhookHandler } from './webhook/receiver.js';
 
@@ -22,6 +24,7 @@ export interface FunctionHandlers {
   syncTodoistEvent(event: CloudEvent<unknown>): Promise<void>;
   reconcileTodoist(event: CloudEvent<unknown>): Promise<void>;
   todoistWebhook: HttpFunction;
+  notionWebhook: HttpFunction;
 }
 
 /** Builds the handlers of one process; only the served role is configured (and audited) up front. */
@@ -60,6 +63,7 @@ export function createFunctionHandlers(
     return ctx;
   };
   let webhook: HttpFunction | undefined;
+  let notionReceiver: HttpFunction | undefined;
 
   if (serve.role) {
     configFor(serve.role);
@@ -104,6 +108,18 @@ export function createFunctionHandlers(
         });
       }
       await webhook(req, res);
+    },
+    async notionWebhook(req, res) {
+      if (!notionReceiver) {
+        const config = configFor('notion-webhook');
+        const secret = config.twoWay.webhookSecret;
+        notionReceiver = createNotionWebhookHandler({
+          verify: secret ? notionSignatureCheck(secret) : undefined,
+          publish: createPublisher({ topic: config.twoWay.topic ?? '', projectId: config.pubsub.projectId }),
+          logger: loggerFor(config),
+        });
+      }
+      await notionReceiver(req, res);
     },
   };
 }

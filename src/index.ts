@@ -12,3 +12,4 @@ const handlers = createFunctionHandlers(parseServeOptions());
 functions.cloudEvent<unknown>('syncTodoistEvent', handlers.syncTodoistEvent);
 functions.cloudEvent<unknown>('reconcileTodoist', handlers.reconcileTodoist);
 functions.http('todoistWebhook', handlers.todoistWebhook);
+functions.http('notionWebhook', handlers.notionWebhook);
