@@ -10,7 +10,8 @@ import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } fr
 import type { ServeOptions } from './config/invocation.js';
 import type { SyncContext } from './handlers/context.js';
 import { handleMessage } from './handlers/handle-message.js';
-import { decodeMessage, MessageError } from './handlers/pubsub-message.js';
+import { handleNotionMessage } from './handlers/notion-event.js';
+import { decodeMessage, type InboundMessage, MessageError } from './handlers/pubsub-message.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { handleReconcileTick } from './reconcile/scheduled.js';
 import { createSyncContext } from './runtime.js';
@@ -22,6 +23,7 @@ import { createWebhookHandler } from './webhook/receiver.js';
 /** The handlers to register with functions-framework, by function name. */
 export interface FunctionHandlers {
   syncTodoistEvent(event: CloudEvent<unknown>): Promise<void>;
+  syncNotionEvent(event: CloudEvent<unknown>): Promise<void>;
   reconcileTodoist(event: CloudEvent<unknown>): Promise<void>;
   todoistWebhook: HttpFunction;
   notionWebhook: HttpFunction;
@@ -52,8 +54,9 @@ export function createFunctionHandlers(
       minSeverity: config.logLevel === 'WARNING' ? 'WARNING' : config.logLevel,
       secrets: secretsOf(config),
     });
-  const contexts = new Map<'sync' | 'reconcile', SyncContext>();
-  const contextFor = (role: 'sync' | 'reconcile'): SyncContext => {
+  type ContextRole = 'sync' | 'reconcile' | 'notion-sync';
+  const contexts = new Map<ContextRole, SyncContext>();
+  const contextFor = (role: ContextRole): SyncContext => {
     let ctx = contexts.get(role);
     if (!ctx) {
       const config = configFor(role);
@@ -72,25 +75,8 @@ export function createFunctionHandlers(
   }
 
   return {
-    async syncTodoistEvent(event) {
-      const ctx = contextFor('sync');
-      let message: ReturnType<typeof decodeMessage>;
-      try {
-        message = decodeMessage(event.data, event.id);
-      } catch (error) {
-        if (!(error instanceof MessageError)) throw error;
-        ctx.logger.error('poison message acknowledged without applying', {
-          reason: error.message,
-          cloudEventId: event.id,
-        });
-        return;
-      }
-      try {
-        await handleMessage(ctx, message);
-      } catch (error) {
-        throw retrySignal(error);
-      }
-    },
+    syncTodoistEvent: (event) => consume(contextFor('sync'), event, handleMessage),
+    syncNotionEvent: (event) => consume(contextFor('notion-sync'), event, handleNotionMessage),
     async reconcileTodoist() {
       try {
         await handleReconcileTick(contextFor('reconcile'));
@@ -122,6 +108,33 @@ export function createFunctionHandlers(
       await notionReceiver(req, res);
     },
   };
+}
+
+/**
+ * Decodes a Pub/Sub CloudEvent and hands it to a handler: a message that cannot be read is
+ * logged and acked (poison); a handler failure becomes a retry signal.
+ */
+async function consume(
+  ctx: SyncContext,
+  event: CloudEvent<unknown>,
+  handle: (ctx: SyncContext, message: InboundMessage) => Promise<unknown>,
+): Promise<void> {
+  let message: InboundMessage;
+  try {
+    message = decodeMessage(event.data, event.id);
+  } catch (error) {
+    if (!(error instanceof MessageError)) throw error;
+    ctx.logger.error('poison message acknowledged without applying', {
+      reason: error.message,
+      cloudEventId: event.id,
+    });
+    return;
+  }
+  try {
+    await handle(ctx, message);
+  } catch (error) {
+    throw retrySignal(error);
+  }
 }
 
 /**

@@ -18,6 +18,11 @@ export interface EntityDoc {
   desiredHash: string;
   /** Hash of the state last written to Notion; equal to desiredHash means nothing to do. */
   appliedHash: string | null;
+  /**
+   * The properties last written to Notion, per property, as JSON (two-way sync diffs a page
+   * against it). Absent in states written before two-way existed.
+   */
+  applied?: string | null;
   updatedAt: number;
 }
 
@@ -67,6 +72,7 @@ export async function commitDesired(
       desired: incoming.desired,
       desiredHash: incoming.desiredHash,
       appliedHash: current?.data.appliedHash ?? null,
+      applied: current?.data.applied ?? null,
       updatedAt: now(),
     };
     try {
@@ -93,7 +99,7 @@ export async function markApplied(
     await store.update(
       ENTITIES,
       id,
-      { ...stored.data, appliedHash: stored.data.desiredHash },
+      { ...stored.data, appliedHash: stored.data.desiredHash, applied: stored.data.desired },
       stored.version,
     );
     return true;

@@ -3,6 +3,7 @@ import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { markWritten, type TwoWayWrite, writeChangedProperties } from './apply-two-way.js';
 import type { SyncContext } from './context.js';
 
 export interface PageTarget {
@@ -35,8 +36,10 @@ export async function applyEntity(
   let current = committed;
   let pageId: string | undefined;
   let revived = false;
+  const twoWay = ctx.config.twoWay.direction === 'two-way' && target.kind === 'todo';
   for (let round = 0; round < 10; round++) {
     const state = current.data;
+    let written: TwoWayWrite | undefined;
     if (state.deleted) {
       pageId ??= await ctx.ensure.find(target.kind, target.key, target.lookup);
       if (pageId) await trash(pageId);
@@ -57,7 +60,8 @@ export async function applyEntity(
       }
       if (!fresh) {
         try {
-          await ctx.notion.updatePage(pageId, { properties });
+          if (twoWay) written = await writeChangedProperties(ctx, pageId, state);
+          else await ctx.notion.updatePage(pageId, { properties });
         } catch (error) {
           if (!isPageGone(error) || revived) throw error;
           // Trashed or deleted by hand in Notion: forget it and give the entity a live page again, once.
@@ -69,7 +73,10 @@ export async function applyEntity(
         }
       }
     }
-    if (await markApplied(ctx.store, target.kind, target.key, current)) return 'applied';
+    const marked = written
+      ? await markWritten(ctx, target.kind, target.key, current, written)
+      : await markApplied(ctx.store, target.kind, target.key, current);
+    if (marked) return 'applied';
     const next = await readEntity(ctx.store, target.kind, target.key);
     if (!next) return 'applied';
     current = next;
