@@ -105,6 +105,28 @@ export const VARIABLES: readonly VariableInfo[] = [
     unset: 'optional',
     fix: 'set SYNC_EXCLUDE_PROJECT_IDS to comma-separated Todoist project ids, or unset it',
   },
+  {
+    name: 'SYNC_DIRECTION',
+    unset: 'default todoist-to-notion',
+    fix: 'set SYNC_DIRECTION to todoist-to-notion or two-way',
+  },
+  {
+    name: 'NOTION_WEBHOOK_SECRET',
+    secret: true,
+    unset: 'two-way: set after verifying the Notion webhook subscription',
+    fix: 'store the verification token notionWebhook logs at NOTICE (docs/two-way.md)',
+  },
+  {
+    name: 'NOTION_PUBSUB_TOPIC',
+    placeholder: 'doctor-placeholder',
+    unset: 'needed by notionWebhook only',
+    fix: 'set NOTION_PUBSUB_TOPIC to the topic id notionWebhook publishes to (gcloud pubsub topics create <id>)',
+  },
+  {
+    name: 'NOTION_TRASH_ACTION',
+    unset: 'default ignore',
+    fix: 'set NOTION_TRASH_ACTION to ignore, complete or delete',
+  },
 ];
 
 const INFO = new Map(VARIABLES.map((v) => [v.name, v]));
