@@ -1,6 +1,7 @@
 import { AppError, isAppError, isTransient } from '../errors.js';
 import type { SyncContext } from '../handlers/context.js';
 import { reconcile } from './engine.js';
+import { scanNotionEdits } from './notion-scan.js';
 import type { ReconcileReport } from './report.js';
 
 /** A scheduled run that should be offered again soon (Pub/Sub redelivers the tick). */
@@ -40,5 +41,6 @@ export async function handleReconcileTick(ctx: SyncContext): Promise<ReconcileRe
     ctx.logger.error('reconcile could not apply some entities; they are retried at the next tick', {
       failures: report.failures.slice(0, 20),
     });
+  await scanNotionEdits(ctx);
   return report;
 }

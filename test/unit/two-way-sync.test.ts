@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scanNotionEdits } from '../../src/reconcile/notion-scan.js';
 import { makeTask } from '../support/todoist-fake/records.js';
 import { twoWayWorkspace } from '../support/two-way-unit.js';
 import { IDS } from '../support/unit-context.js';
@@ -161,5 +162,19 @@ describe('a page trashed in Notion', () => {
     await w.notion.api.updatePage(pageId, { inTrash: true });
     await w.deliverNotion(ctx, w.notionEvent(pageId, { type: 'page.deleted' }));
     expect(w.applier.executed.map((c) => c.type)).toEqual(command ? [command] : []);
+  });
+});
+
+describe('the reconcile scan of Notion edits', () => {
+  it('applies an edit whose event was lost, once; a workspace in step writes nothing to Todoist', async () => {
+    const { w, ctx, pageId } = await synced();
+    const page = w.notion.pages(IDS.todos)[0];
+    await w.notion.api.updatePage(pageId, { properties: { Name: title('Buy oat milk') } });
+    if (page) page.last_edited_time = new Date().toISOString();
+
+    expect(await scanNotionEdits(ctx)).toMatchObject({ scanned: 1, sent: 1 });
+    await w.flushOutbox(ctx);
+    expect(await scanNotionEdits(ctx)).toMatchObject({ scanned: 1, sent: 0 });
+    expect(w.applier.executed.map((c) => c.args)).toEqual([{ id: 'T1', content: 'Buy oat milk' }]);
   });
 });
