@@ -11,6 +11,8 @@ export interface NotionEvent {
   authors: Array<{ id: string; type: string }>;
   entity: { id: string; type: string };
   attempt: number | undefined;
+  /** Ids naming where the page lives (`data.parent`: the database id, and its data source id from 2025-09-03). */
+  parentIds: string[];
 }
 
 const envelopeSchema = z.looseObject({
@@ -20,6 +22,11 @@ const envelopeSchema = z.looseObject({
   authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).optional(),
   entity: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }),
   attempt_number: z.number().optional(),
+  data: z
+    .looseObject({
+      parent: z.looseObject({ id: z.string().optional(), data_source_id: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 
 /** The body is not a Notion event we can read: ack it, retrying cannot help. */
@@ -57,6 +64,9 @@ export function parseNotionEvent(body: Buffer): NotionEvent {
     authors: (e.authors ?? []).map((a) => ({ id: a.id, type: a.type })),
     entity: { id: e.entity.id, type: e.entity.type },
     attempt: e.attempt_number,
+    parentIds: [e.data?.parent?.id, e.data?.parent?.data_source_id].filter(
+      (id): id is string => typeof id === 'string' && id !== '',
+    ),
   };
 }
 

@@ -86,7 +86,7 @@ async function apply(
     log.info('the page is gone or no longer shared with the integration', { ignored: true });
     return 'ignored';
   }
-  if (!isTodo(ctx, page)) {
+  if (!isTodo(ctx, event, page)) {
     log.info('not a Todo page: acknowledged, not applied', { ignored: true });
     return 'ignored';
   }
@@ -99,11 +99,14 @@ async function apply(
   return syncPageEdit(ctx, page, taskId, { at: event.at, eventId: event.id });
 }
 
-/** Whether a page lives in the Todos database (its parent names the database or its data source). */
-function isTodo(ctx: SyncContext, page: NotionPage): boolean {
+/**
+ * Whether a page lives in the Todos database: the event's `data.parent` names the database (or
+ * its data source), else the page's own `parent` does when the client kept it.
+ */
+function isTodo(ctx: SyncContext, event: NotionEvent, page: NotionPage): boolean {
   const parent = (page as { parent?: Record<string, unknown> }).parent ?? {};
   const todos = ctx.databaseId('todos');
-  return [parent['database_id'], parent['data_source_id']].some(
+  return [...event.parentIds, parent['database_id'], parent['data_source_id']].some(
     (id) => typeof id === 'string' && samePageId(id, todos),
   );
 }

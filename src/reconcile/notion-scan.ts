@@ -53,6 +53,7 @@ export async function scanNotionEdits(ctx: SyncContext): Promise<NotionScanRepor
           timestamp: page.last_edited_time,
           type: 'page.created',
           authors: [],
+          parentIds: [],
           entity: { id: page.id, type: 'page' },
           attempt: undefined,
         });

@@ -33,6 +33,7 @@ export interface WebhookStats {
 
 interface Pending {
   pageId: string;
+  db: DatabaseKey;
   kinds: Set<PageChange['kind']>;
   authors: Map<string, Author>;
   propertyIds: Set<string>;
@@ -112,7 +113,7 @@ export function createWebhookEmitter(databaseIdOf: (db: DatabaseKey) => string) 
       api_version: '2025-09-03',
       entity: { id: pageId, type: 'page' },
       data: {
-        parent: { id: databaseIdOf('todos'), type: 'database' },
+        parent: { id: databaseIdOf(p.db), type: 'database' },
         ...(type === 'page.properties_updated' ? { updated_properties: [...p.propertyIds] } : {}),
       },
     };
@@ -139,6 +140,7 @@ export function createWebhookEmitter(databaseIdOf: (db: DatabaseKey) => string) 
       if (!p) {
         p = {
           pageId: change.pageId,
+          db: change.db,
           kinds: new Set(),
           authors: new Map(),
           propertyIds: new Set(),
