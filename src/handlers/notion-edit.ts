@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { canonicalJson, contentHash } from '../exactly-once/content-hash.js';
 import { ENTITIES, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
 import { docId, sha256 } from '../exactly-once/keys.js';
@@ -13,6 +14,7 @@ import {
 import { commandsFor, uuidFromHex } from '../mapping/todoist-commands.js';
 import type { NotionPage, PropertyInput } from '../notion/types.js';
 import { isStateError, type Stored } from '../state/store.js';
+import { parseTimestampMicros } from '../todoist/timestamp.js';
 import { applyEntity } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { commandContext } from './notion-relations.js';
@@ -84,6 +86,7 @@ export async function syncPageEdit(
         log.info('page event carries no change by a person: nothing to send', { unchanged: true });
         return 'unchanged';
       }
+      if (Object.keys(decision.send).length > 0) await awaitUnseenTodoistChange(ctx, taskId, stored, edit.at);
       const sent = await send(ctx, log, taskId, page.id, stored, decision.send, readPageFields(desired));
       const next = nextState(ctx.now(), stored.data, desired, applied, decision.seen, sent);
       let committed: Stored<EntityDoc>;
@@ -100,6 +103,43 @@ export async function syncPageEdit(
     }
     throw new Error(`task ${taskId}: too much contention recording a Notion edit`);
   });
+}
+
+/** How long an edit waits for the webhook of a newer Todoist change before it is sent anyway. */
+const UNSEEN_WAIT_MS = 120_000;
+
+/** Todoist changed the task after the state we diffed against; its webhook is on its way. */
+export class TodoistChangePendingError extends AppError<'todoist_change_pending'> {
+  constructor(taskId: string) {
+    super(
+      'todoist_change_pending',
+      `task ${taskId} changed in Todoist after our last state; waiting for its webhook`,
+      {
+        transient: true,
+      },
+    );
+  }
+}
+
+/**
+ * The conflict rule needs both sides' changes. Todoist's webhook for a change made just before the
+ * Notion edit may still be on its way: one read of the task tells, and the event is retried
+ * (Pub/Sub backoff) until that webhook has been applied, so the later change wins, not the first
+ * one to arrive. After a while (a lost webhook) the edit goes ahead; the reconcile repairs the rest.
+ */
+async function awaitUnseenTodoistChange(
+  ctx: SyncContext,
+  taskId: string,
+  stored: Stored<EntityDoc>,
+  editAt: number,
+): Promise<void> {
+  const task = await ctx.todoist?.getTask(taskId);
+  const seen = BigInt(stored.data.version.split('|')[0] ?? '0');
+  const changed = task?.updated_at ? parseTimestampMicros(task.updated_at) : undefined;
+  if (changed === undefined || changed <= seen) return;
+  if (ctx.now() - editAt > UNSEEN_WAIT_MS) return;
+  ctx.logger.info('Notion edit waits for a newer Todoist change to arrive', { taskId, pending: true });
+  throw new TodoistChangePendingError(taskId);
 }
 
 /** Sends the fields to Todoist; returns those Todoist accepted. */

@@ -64,6 +64,7 @@ export async function handleNotionMessage(ctx: SyncContext, message: InboundMess
     return outcome;
   } catch (error) {
     await ctx.ledger.abandon(entry);
+    if (isAppError(error) && error.code === 'todoist_change_pending') throw error;
     if (isTransient(error) || !isAppError(error)) {
       log.warn('Notion event failed; Pub/Sub will retry it', { error });
       throw error;

@@ -96,6 +96,19 @@ describe('edits on both sides', () => {
     expect(w.notion.text(w.notion.pages(IDS.todos)[0]?.properties['Name'])).toBe(expected);
     expect(w.applier.executed).toHaveLength(later === 'notion' ? 1 : 0);
   });
+
+  it('a Todoist change whose webhook has not arrived yet: the Notion edit waits for it, then the later one wins', async () => {
+    const { w, ctx, pageId } = await synced();
+    const t0 = Date.now();
+    await w.notion.api.updatePage(pageId, { properties: { Name: title('Oat milk (Notion)') } });
+    const late = w.todoistEdit('T1', { content: 'Milk (Todoist)' }, new Date(t0 + 1_000));
+    const event = w.notionEvent(pageId, { at: new Date(t0) });
+    await expect(w.deliverNotion(ctx, event)).rejects.toMatchObject({ code: 'todoist_change_pending' });
+    await w.deliverTodoist(ctx, late);
+    await w.deliverNotion(ctx, event);
+    expect(w.applier.executed).toEqual([]);
+    expect(w.notion.text(w.notion.pages(IDS.todos)[0]?.properties['Name'])).toBe('Milk (Todoist)');
+  });
 });
 
 describe('recurring tasks', () => {
