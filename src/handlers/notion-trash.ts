@@ -1,6 +1,9 @@
-import { readEntity } from '../exactly-once/entity-state.js';
-import { sha256 } from '../exactly-once/keys.js';
+import { contentHash } from '../exactly-once/content-hash.js';
+import { ENTITIES, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { docId, sha256 } from '../exactly-once/keys.js';
 import { type SyncCommand, uuidFromHex } from '../mapping/todoist-commands.js';
+import type { PropertyInput } from '../notion/types.js';
+import { isStateError, type Stored } from '../state/store.js';
 import type { SyncContext } from './context.js';
 import type { NotionEvent } from './notion-envelope.js';
 
@@ -33,10 +36,34 @@ export async function applyTrash(
     args: { id: taskId },
   };
   const answer = await ctx.todoistWriter?.sync([command]);
-  log.info('Todo page trashed in Notion; the Todoist task follows', {
-    taskId,
-    trashAction: action,
-    status: answer?.status[command.uuid],
-  });
+  const status = answer?.status[command.uuid];
+  if (status === 'ok' && action === 'complete' && state) await expectCompleted(ctx, taskId, state);
+  log.info('Todo page trashed in Notion; the Todoist task follows', { taskId, trashAction: action, status });
   return 'sent';
+}
+
+/**
+ * Records the completion as already shown, so the `item:completed` webhook our command triggers
+ * finds nothing to write and does not bring the trashed page back. (A deletion needs nothing: its
+ * tombstone trashes a page that is already in the trash.)
+ */
+async function expectCompleted(ctx: SyncContext, taskId: string, state: Stored<EntityDoc>): Promise<void> {
+  if (!state.data.desired) return;
+  const desired = {
+    ...(JSON.parse(state.data.desired) as Record<string, PropertyInput>),
+    Done: { checkbox: true },
+  };
+  const hash = contentHash(desired);
+  const doc: EntityDoc = {
+    ...state.data,
+    desired: JSON.stringify(desired),
+    desiredHash: hash,
+    applied: JSON.stringify(desired),
+    appliedHash: hash,
+    updatedAt: ctx.now(),
+  };
+  await ctx.store.update(ENTITIES, docId('todo', taskId), doc, state.version).catch((error: unknown) => {
+    // A Todoist event moved the state meanwhile; it carries the completion itself.
+    if (!isStateError(error, 'precondition_failed')) throw error;
+  });
 }

@@ -175,6 +175,9 @@ describe('a page trashed in Notion', () => {
     await w.notion.api.updatePage(pageId, { inTrash: true });
     await w.deliverNotion(ctx, w.notionEvent(pageId, { type: 'page.deleted' }));
     expect(w.applier.executed.map((c) => c.type)).toEqual(command ? [command] : []);
+    // The webhook our command triggers must not bring the trashed page back.
+    await w.flushOutbox(ctx);
+    expect(w.notion.pages(IDS.todos).filter((p) => !p.in_trash)).toEqual([]);
   });
 });
 
