@@ -161,6 +161,18 @@ describe('two-way sync, exactly once, without echoes', () => {
     expect(patches() - patchesBefore).toBe(0);
   });
 
+  it('an edit in Todoist is one Notion write, and the page event it causes sends nothing back', async () => {
+    const [executedBefore, patchesBefore] = [todoist.executed().length, patches()];
+    await todoist.personEdit('T1', { description: 'semi-skimmed' });
+    await until(
+      'Notion has the description',
+      () => text(todoPage('T1')?.properties['Description']) === 'semi-skimmed',
+    );
+    await quiet();
+    expect(patches() - patchesBefore).toBe(1);
+    expect(todoist.executed().length - executedBefore).toBe(0);
+  });
+
   it('a page event redelivered three times is applied once', async () => {
     const page = todoPage('T1');
     const before = todoist.executed().length;
@@ -197,6 +209,7 @@ describe('two-way sync, exactly once, without echoes', () => {
 
   it('crossing edits of different fields: both arrive, neither clobbers the other', async () => {
     const page = todoPage('T1');
+    const before = todoist.executed().length;
     sandbox.asPerson.edit(page?.id ?? '', {
       properties: { Description: { rich_text: [{ type: 'text', text: { content: 'oat, not soy' } }] } },
     });
@@ -213,6 +226,12 @@ describe('two-way sync, exactly once, without echoes', () => {
     });
     await quiet();
     expect(todoist.state.tasks.get('T1')?.['content']).toBe('Buy oat milk (2 l)');
+    expect(
+      todoist
+        .executed()
+        .slice(before)
+        .map((c) => c.args),
+    ).toEqual([{ id: 'T1', description: 'oat, not soy' }]);
   });
 
   it('crossing edits of the same field: the later one wins on both sides', async () => {
