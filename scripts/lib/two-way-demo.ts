@@ -3,8 +3,7 @@
  * comes back without an echo, and the other way round. Signed webhooks both ways through the real
  * receivers, an in-process at-least-once queue into the real handlers, and the figures per edit.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { loadConfig } from '../../src/config/index.js';
 import { handleMessage } from '../../src/handlers/handle-message.js';
 import { handleNotionMessage } from '../../src/handlers/notion-event.js';
@@ -18,62 +17,12 @@ import { createWebhookHandler } from '../../src/webhook/receiver.js';
 import { startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { makeProject, makeTask, startTodoistFake } from '../../test/support/todoist-fake/index.js';
 import { createDeliveryQueue } from './delivery-queue.js';
+import { type Handler, serve, plainText as text, until } from './loopback-receiver.js';
 import { DEMO_CLIENT_SECRET, MEMORY_STORE, syncEnv } from './sync-env.js';
 
 const NOTION_SECRET = 'secret_demo_notion_verification_token';
 /** Notion collects a page's changes into one event over a short window (usually under a minute). */
 const WINDOW_MS = 1_000;
-
-type Handler = (
-  req: { method: string; headers: Record<string, string | string[] | undefined>; rawBody?: Buffer },
-  res: never,
-) => Promise<void>;
-
-/** A loopback HTTP server handing each request, with its raw body, to a receiver. */
-async function serve(handler: Handler): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = {
-        status(code: number) {
-          res.statusCode = code;
-          return reply;
-        },
-        set(field: string, value: string) {
-          res.setHeader(field, value);
-          return reply;
-        },
-        send(body?: string) {
-          res.end(body ?? '');
-        },
-      };
-      void handler(
-        { method: req.method ?? 'GET', headers: req.headers, rawBody: Buffer.concat(chunks) },
-        reply as never,
-      );
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-const text = (value: unknown) =>
-  (
-    (value as { title?: unknown[]; rich_text?: unknown[] } | undefined)?.title ??
-    (value as { rich_text?: unknown[] } | undefined)?.rich_text ??
-    []
-  )
-    .map((t) => (t as { plain_text?: string }).plain_text ?? '')
-    .join('');
-
-async function until(done: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('the demo timed out waiting for the other side');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Runs the two-way demo; resolves with the exit code. */
 export async function runTwoWayDemo(say: (line: string) => void, logger: Logger): Promise<number> {
