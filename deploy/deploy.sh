@@ -8,7 +8,8 @@
 # Optional, passed on when set: NOTION_PEOPLE_DATABASE_ID, NOTION_TOKEN_VERSION,
 # TODOIST_CLIENT_SECRET_VERSION, TODOIST_API_TOKEN_VERSION, SYNC_NOTION_RPS, RECONCILE_NOTION_RPS,
 # AREA_LABEL_PREFIX, SYNC_ONLY_LABEL, SYNC_EXCLUDE_PROJECT_IDS, SYNC_USERS, DUE_AS_RANGE, LOG_LEVEL,
-# RUN_EMULATOR_TESTS, ATTACH_DEAD_LETTER. Unset ones keep cloudbuild.yaml's defaults. BUILD_SA= (empty) runs the build
+# RUN_EMULATOR_TESTS, ATTACH_DEAD_LETTER, and for two-way SYNC_DIRECTION=two-way, NOTION_TOPIC,
+# NOTION_WEBHOOK_SECRET_VERSION, NOTION_TRASH_ACTION, NOTION_EVENTS_NOTION_RPS. Unset ones keep cloudbuild.yaml's defaults. BUILD_SA= (empty) runs the build
 # as the project's default Cloud Build account instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,8 @@ subs+=";_RUNTIME_SA=$RUNTIME_SA;_STATE_COLLECTION_PREFIX=$STATE_COLLECTION_PREFI
 for variable in NOTION_AREAS_DATABASE_ID NOTION_PROJECTS_DATABASE_ID NOTION_TODOS_DATABASE_ID \
   NOTION_PEOPLE_DATABASE_ID NOTION_TOKEN_VERSION TODOIST_CLIENT_SECRET_VERSION \
   TODOIST_API_TOKEN_VERSION SYNC_NOTION_RPS RECONCILE_NOTION_RPS AREA_LABEL_PREFIX SYNC_ONLY_LABEL \
-  SYNC_EXCLUDE_PROJECT_IDS SYNC_USERS DUE_AS_RANGE LOG_LEVEL RUN_EMULATOR_TESTS ATTACH_DEAD_LETTER; do
+  SYNC_EXCLUDE_PROJECT_IDS SYNC_USERS DUE_AS_RANGE LOG_LEVEL RUN_EMULATOR_TESTS ATTACH_DEAD_LETTER SYNC_DIRECTION \
+  NOTION_TOPIC NOTION_WEBHOOK_SECRET_VERSION NOTION_TRASH_ACTION NOTION_EVENTS_NOTION_RPS; do
   if [[ -n "${!variable+set}" ]]; then
     subs+=";_$variable=${!variable}"
   fi
@@ -50,3 +52,9 @@ gcloud functions describe todoistWebhook --gen2 --region="$REGION" --project="$P
   --format='value(url)'
 gcloud functions describe todoistWebhook --gen2 --region="$REGION" --project="$PROJECT_ID" \
   --format='value(serviceConfig.uri)'
+if [[ "${SYNC_DIRECTION:-}" == "two-way" ]]; then
+  echo
+  echo "notionWebhook URL (the Notion webhook subscription's URL; docs/two-way.md):"
+  gcloud functions describe notionWebhook --gen2 --region="$REGION" --project="$PROJECT_ID" \
+    --format='value(url)'
+fi

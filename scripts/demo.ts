@@ -23,6 +23,7 @@ import { createRunLog } from './lib/run-log.js';
 import { chooseStore } from './lib/state-store.js';
 import { DEMO_CLIENT_SECRET, DEMO_NOTION_TOKEN, syncEnv } from './lib/sync-env.js';
 import { captureResponse, webhookRequest } from './lib/todoist-payloads.js';
+import { runTwoWayDemo } from './lib/two-way-demo.js';
 
 const LAG_MS = 1_500;
 const RPS = 3;
@@ -31,18 +32,32 @@ const CONCURRENCY = 4;
 /** Share of published messages Pub/Sub delivers a second time in the demo. */
 const REDELIVER_SHARE = 0.3;
 
-const USAGE = 'usage: npm run demo -- [--verbose] [--store auto|memory|firestore] [--setup-notion]';
+const USAGE =
+  'usage: npm run demo -- [--verbose] [--store auto|memory|firestore] [--setup-notion] [--two-way]';
 
 async function main(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, {
     verbose: { type: 'boolean' },
     store: { type: 'string', choices: ['auto', 'memory', 'firestore'] },
     'setup-notion': { type: 'boolean' },
+    'two-way': { type: 'boolean' },
     help: { type: 'boolean' },
   });
   if (flags.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (flags['two-way']) {
+    const twoWayLog = createRunLog({
+      verbose: flags.verbose,
+      path: join(tmpdir(), `notion-todoist-sync-demo-two-way-${process.pid}.log`),
+      secrets: [DEMO_NOTION_TOKEN, DEMO_CLIENT_SECRET],
+    });
+    try {
+      return await runTwoWayDemo((line) => process.stdout.write(`${line}\n`), twoWayLog.logger);
+    } finally {
+      await twoWayLog.close();
+    }
   }
   const started = performance.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,5 +1,5 @@
 /**
- * The three functions of the package, each building its instance on first use from the
+ * The functions of the package, each building its instance on first use from the
  * configuration of its role. Configuration is read once per role; the served role's is read at
  * once, so a bad variable stops start-up with a line naming it rather than failing the first event.
  */
@@ -10,18 +10,23 @@ import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } fr
 import type { ServeOptions } from './config/invocation.js';
 import type { SyncContext } from './handlers/context.js';
 import { handleMessage } from './handlers/handle-message.js';
-import { decodeMessage, MessageError } from './handlers/pubsub-message.js';
+import { handleNotionMessage } from './handlers/notion-event.js';
+import { decodeMessage, type InboundMessage, MessageError } from './handlers/pubsub-message.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { handleReconcileTick } from './reconcile/scheduled.js';
 import { createSyncContext } from './runtime.js';
+import { createNotionWebhookHandler } from './webhook/notion-receiver.js';
+import { notionSignatureCheck } from './webhook/notion-signature.js';
 import { createPublisher } from './webhook/publisher.js';
 import { createWebhookHandler } from './webhook/receiver.js';
 
 /** The handlers to register with functions-framework, by function name. */
 export interface FunctionHandlers {
   syncTodoistEvent(event: CloudEvent<unknown>): Promise<void>;
+  syncNotionEvent(event: CloudEvent<unknown>): Promise<void>;
   reconcileTodoist(event: CloudEvent<unknown>): Promise<void>;
   todoistWebhook: HttpFunction;
+  notionWebhook: HttpFunction;
 }
 
 /** Builds the handlers of one process; only the served role is configured (and audited) up front. */
@@ -49,8 +54,9 @@ export function createFunctionHandlers(
       minSeverity: config.logLevel === 'WARNING' ? 'WARNING' : config.logLevel,
       secrets: secretsOf(config),
     });
-  const contexts = new Map<'sync' | 'reconcile', SyncContext>();
-  const contextFor = (role: 'sync' | 'reconcile'): SyncContext => {
+  type ContextRole = 'sync' | 'reconcile' | 'notion-sync';
+  const contexts = new Map<ContextRole, SyncContext>();
+  const contextFor = (role: ContextRole): SyncContext => {
     let ctx = contexts.get(role);
     if (!ctx) {
       const config = configFor(role);
@@ -60,6 +66,7 @@ export function createFunctionHandlers(
     return ctx;
   };
   let webhook: HttpFunction | undefined;
+  let notionReceiver: HttpFunction | undefined;
 
   if (serve.role) {
     configFor(serve.role);
@@ -68,25 +75,8 @@ export function createFunctionHandlers(
   }
 
   return {
-    async syncTodoistEvent(event) {
-      const ctx = contextFor('sync');
-      let message: ReturnType<typeof decodeMessage>;
-      try {
-        message = decodeMessage(event.data, event.id);
-      } catch (error) {
-        if (!(error instanceof MessageError)) throw error;
-        ctx.logger.error('poison message acknowledged without applying', {
-          reason: error.message,
-          cloudEventId: event.id,
-        });
-        return;
-      }
-      try {
-        await handleMessage(ctx, message);
-      } catch (error) {
-        throw retrySignal(error);
-      }
-    },
+    syncTodoistEvent: (event) => consume(contextFor('sync'), event, handleMessage),
+    syncNotionEvent: (event) => consume(contextFor('notion-sync'), event, handleNotionMessage),
     async reconcileTodoist() {
       try {
         await handleReconcileTick(contextFor('reconcile'));
@@ -105,7 +95,46 @@ export function createFunctionHandlers(
       }
       await webhook(req, res);
     },
+    async notionWebhook(req, res) {
+      if (!notionReceiver) {
+        const config = configFor('notion-webhook');
+        const secret = config.twoWay.webhookSecret;
+        notionReceiver = createNotionWebhookHandler({
+          verify: secret ? notionSignatureCheck(secret) : undefined,
+          publish: createPublisher({ topic: config.twoWay.topic ?? '', projectId: config.pubsub.projectId }),
+          logger: loggerFor(config),
+        });
+      }
+      await notionReceiver(req, res);
+    },
   };
+}
+
+/**
+ * Decodes a Pub/Sub CloudEvent and hands it to a handler: a message that cannot be read is
+ * logged and acked (poison); a handler failure becomes a retry signal.
+ */
+async function consume(
+  ctx: SyncContext,
+  event: CloudEvent<unknown>,
+  handle: (ctx: SyncContext, message: InboundMessage) => Promise<unknown>,
+): Promise<void> {
+  let message: InboundMessage;
+  try {
+    message = decodeMessage(event.data, event.id);
+  } catch (error) {
+    if (!(error instanceof MessageError)) throw error;
+    ctx.logger.error('poison message acknowledged without applying', {
+      reason: error.message,
+      cloudEventId: event.id,
+    });
+    return;
+  }
+  try {
+    await handle(ctx, message);
+  } catch (error) {
+    throw retrySignal(error);
+  }
 }
 
 /**
@@ -116,8 +145,9 @@ function retrySignal(error: unknown): Error {
   const signal = new Error(error instanceof Error ? error.message : String(error));
   const code = (error as { code?: unknown } | null)?.code;
   signal.stack = JSON.stringify({
-    // Another instance still working on the same delivery is an expected race, not a problem.
-    severity: code === 'delivery_in_progress' ? 'INFO' : 'WARNING',
+    // Another instance still working on the same delivery, or a Notion edit waiting for a Todoist
+    // webhook already on its way, is an expected race, not a problem.
+    severity: code === 'delivery_in_progress' || code === 'todoist_change_pending' ? 'INFO' : 'WARNING',
     message: `message not acknowledged; Pub/Sub will redeliver it: ${signal.message}`,
     code,
   });

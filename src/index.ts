@@ -11,4 +11,6 @@ const handlers = createFunctionHandlers(parseServeOptions());
 
 functions.cloudEvent<unknown>('syncTodoistEvent', handlers.syncTodoistEvent);
 functions.cloudEvent<unknown>('reconcileTodoist', handlers.reconcileTodoist);
+functions.cloudEvent<unknown>('syncNotionEvent', handlers.syncNotionEvent);
 functions.http('todoistWebhook', handlers.todoistWebhook);
+functions.http('notionWebhook', handlers.notionWebhook);

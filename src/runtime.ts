@@ -8,13 +8,14 @@ import { createLedger } from './exactly-once/ledger.js';
 import type { SyncContext } from './handlers/context.js';
 import { createInstanceMemory } from './handlers/instance-memory.js';
 import type { Logger } from './log/logger.js';
-import { createNotionApi } from './notion/client.js';
+import { createNotionApi, type NotionClient } from './notion/client.js';
 import { checkSchemas } from './notion/schema.js';
 import type { DatabaseKey, NotionApi } from './notion/types.js';
 import { createStateStore } from './state/index.js';
 import type { StateStore } from './state/store.js';
 import type { TodoistApi } from './todoist/api.js';
 import { createTodoistApi } from './todoist/api.js';
+import { createTodoistWriter, type TodoistWriter } from './todoist/sync-writer.js';
 
 export interface RuntimeOverrides {
   store?: StateStore;
@@ -22,6 +23,7 @@ export interface RuntimeOverrides {
   todoist?: TodoistApi;
   /** Per-user Todoist APIs by user id (tests); otherwise built from `TODOIST_API_TOKENS`. */
   todoistByUser?: Record<string, TodoistApi>;
+  todoistWriter?: TodoistWriter;
   now?: () => number;
 }
 
@@ -54,6 +56,31 @@ export function createSyncContext(
         ),
     ),
   );
+  const todoistWriter =
+    overrides.todoistWriter ??
+    (config.twoWay.direction === 'two-way' && config.todoist.apiToken
+      ? createTodoistWriter({ token: config.todoist.apiToken, baseUrl: config.todoist.baseUrl, logger })
+      : undefined);
+  let botId: Promise<string | undefined> | undefined;
+  const readBotId = () => {
+    // Only the full client can make the call; a wrapped or fake NotionApi leaves the id unknown.
+    const request = (notion as Partial<NotionClient>).request;
+    botId ??= request
+      ? request('GET', '/v1/users/me')
+          .then((me) => {
+            const id = (me as { id?: unknown } | null)?.id;
+            return typeof id === 'string' ? id : undefined;
+          })
+          .catch((error: unknown) => {
+            botId = undefined;
+            logger.warn('could not read the integration’s own user id; bot-authored events are diffed', {
+              error,
+            });
+            return undefined;
+          })
+      : Promise.resolve(undefined);
+    return botId;
+  };
   const databases = config.notion.databases;
   const claimsOf = <K extends StateKind>(claimOwner: string) =>
     createEnsureOnce<K>({
@@ -94,6 +121,9 @@ export function createSyncContext(
       now,
     }),
     memory: createInstanceMemory(now),
+    todoistWriter,
+    newTodoClaims: claimsOf<'notion-todo'>(`${owner}:notion`),
+    botId: readBotId,
     async properties(db: DatabaseKey) {
       const result = await loadSchemas();
       return result.available[db] ?? new Set<string>();

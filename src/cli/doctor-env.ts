@@ -129,6 +129,28 @@ export const VARIABLES: readonly VariableInfo[] = [
     unset: 'default false: Due is the start only',
     fix: 'set DUE_AS_RANGE to true or false, or unset it',
   },
+  {
+    name: 'SYNC_DIRECTION',
+    unset: 'default todoist-to-notion',
+    fix: 'set SYNC_DIRECTION to todoist-to-notion or two-way',
+  },
+  {
+    name: 'NOTION_WEBHOOK_SECRET',
+    secret: true,
+    unset: 'two-way: set after verifying the Notion webhook subscription',
+    fix: 'store the verification token notionWebhook logs at NOTICE (docs/two-way.md)',
+  },
+  {
+    name: 'NOTION_PUBSUB_TOPIC',
+    placeholder: 'doctor-placeholder',
+    unset: 'needed by notionWebhook only',
+    fix: 'set NOTION_PUBSUB_TOPIC to the topic id notionWebhook publishes to (gcloud pubsub topics create <id>)',
+  },
+  {
+    name: 'NOTION_TRASH_ACTION',
+    unset: 'default ignore',
+    fix: 'set NOTION_TRASH_ACTION to ignore, complete or delete',
+  },
 ];
 
 /** Who is synced and who has a token of their own: user ids only, never a token. */

@@ -12,6 +12,7 @@ import { type CheckSection, countFailures, renderChecklist } from './checklist.j
 import { checkEnvironment } from './doctor-env.js';
 import { checkNotion } from './doctor-notion.js';
 import { checkFirestore, checkPubSubTopic } from './doctor-services.js';
+import { checkTwoWay } from './doctor-two-way.js';
 import { type CliIo, EXIT, processIo } from './io.js';
 import { runAsScript } from './script.js';
 
@@ -38,7 +39,13 @@ const FLAGS = {
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
-const ROLE_NAMES: Record<string, ConfigRole> = { sync: 'sync', webhook: 'webhook', reconcile: 'reconcile' };
+const ROLE_NAMES: Record<string, ConfigRole> = {
+  sync: 'sync',
+  webhook: 'webhook',
+  reconcile: 'reconcile',
+  'notion-webhook': 'notion-webhook',
+  'notion-sync': 'notion-sync',
+};
 
 export interface DoctorHooks {
   /** Per-probe time limit (default 10 s). */
@@ -54,7 +61,8 @@ function parseRoles(raw: string | undefined): ConfigRole[] | string {
   const roles: ConfigRole[] = [];
   for (const name of names) {
     const role = ROLE_NAMES[name];
-    if (!role) return `--for: unknown role ${JSON.stringify(name)} (expected sync, webhook or reconcile)`;
+    if (!role)
+      return `--for: unknown role ${JSON.stringify(name)} (expected sync, webhook, reconcile, notion-webhook or notion-sync)`;
     roles.push(role);
   }
   return roles.length > 0 ? roles : '--for: name at least one role';
@@ -136,6 +144,7 @@ export async function main(
       { title: 'Notion', lines: notionLines },
       { title: 'State', lines: [firestore] },
       { title: 'Pub/Sub', lines: [pubsub] },
+      { title: 'Two-way', lines: await checkTwoWay(config, timeoutMs) },
     );
   }
   const failures = countFailures(sections);

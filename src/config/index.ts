@@ -1,7 +1,20 @@
 import { AppError } from '../errors.js';
 
 /** Which entry point is loading the configuration: each requires a different subset. */
-export type ConfigRole = 'sync' | 'webhook' | 'reconcile' | 'cli' | 'setup';
+export type ConfigRole =
+  | 'sync'
+  | 'webhook'
+  | 'reconcile'
+  | 'cli'
+  | 'setup'
+  | 'notion-webhook'
+  | 'notion-sync';
+
+/** Which way edits flow: Todoist → Notion only (the default), or Notion edits back to Todoist too. */
+export type SyncDirection = 'todoist-to-notion' | 'two-way';
+
+/** What a Todo page moved to the trash in Notion does to its Todoist task. */
+export type TrashAction = 'ignore' | 'complete' | 'delete';
 
 /** Notion-Version values the product speaks (src/notion/versions.ts says what differs between them). */
 export const NOTION_VERSIONS = ['2026-03-11', '2025-09-03', '2022-06-28'] as const;
@@ -30,6 +43,15 @@ export interface Config {
     baseUrl: string;
   };
   pubsub: { topic: string | undefined; emulatorHost: string | undefined; projectId: string | undefined };
+  /** Notion → Todoist (two-way) settings. */
+  twoWay: {
+    direction: SyncDirection;
+    /** The subscription's verification token, the HMAC key of `X-Notion-Signature` (absent until verified). */
+    webhookSecret: string | undefined;
+    /** Topic notionWebhook publishes Notion events to. */
+    topic: string | undefined;
+    trashAction: TrashAction;
+  };
   state: {
     store: 'firestore' | 'memory';
     projectId: string | undefined;
@@ -184,7 +206,7 @@ function auditKinds(env: Env): Array<'area' | 'project' | 'todo'> {
  */
 export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): Config {
   const store = oneOf(env, 'STATE_STORE', ['firestore', 'memory'] as const, 'firestore');
-  const needsNotion = role !== 'webhook';
+  const needsNotion = role !== 'webhook' && role !== 'notion-webhook';
   // setup-notion makes the databases, so their ids may not exist yet; it keeps no state.
   const needsDatabases = needsNotion && role !== 'setup';
   const token = needsNotion
@@ -215,7 +237,13 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
       apiToken:
         role === 'reconcile' && read(env, 'TODOIST_API_TOKENS') === undefined
           ? required(env, 'TODOIST_API_TOKEN', 'a Todoist API token (reconcile reads the Todoist API)')
-          : read(env, 'TODOIST_API_TOKEN'),
+          : role === 'notion-sync'
+            ? required(
+                env,
+                'TODOIST_API_TOKEN',
+                'a Todoist API token (two-way writes Notion edits to Todoist)',
+              )
+            : read(env, 'TODOIST_API_TOKEN'),
       apiTokens: userTokens(env),
       baseUrl: url(env, 'TODOIST_BASE_URL', 'https://api.todoist.com'),
     },
@@ -227,6 +255,17 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
       emulatorHost: read(env, 'PUBSUB_EMULATOR_HOST'),
       // `gcloud beta emulators pubsub env-init` sets PUBSUB_PROJECT_ID rather than GOOGLE_CLOUD_PROJECT.
       projectId: projectId ?? read(env, 'PUBSUB_PROJECT_ID'),
+    },
+    twoWay: {
+      direction: oneOf(env, 'SYNC_DIRECTION', ['todoist-to-notion', 'two-way'] as const, 'todoist-to-notion'),
+      // Optional even for the receiver: before the subscription is verified there is no secret yet,
+      // and the receiver must still answer Notion's verification request.
+      webhookSecret: read(env, 'NOTION_WEBHOOK_SECRET'),
+      topic:
+        role === 'notion-webhook'
+          ? required(env, 'NOTION_PUBSUB_TOPIC', 'the Pub/Sub topic id to publish Notion events to')
+          : read(env, 'NOTION_PUBSUB_TOPIC'),
+      trashAction: oneOf(env, 'NOTION_TRASH_ACTION', ['ignore', 'complete', 'delete'] as const, 'ignore'),
     },
     state: {
       store,
@@ -281,5 +320,6 @@ export function secretsOf(config: Config): string[] {
     config.todoist.clientSecret,
     config.todoist.apiToken,
     ...Object.values(config.todoist.apiTokens),
+    config.twoWay.webhookSecret,
   ].filter((v): v is string => typeof v === 'string' && v.length > 0);
 }

@@ -5,6 +5,8 @@ const ROLE_OF_TARGET: Readonly<Record<string, ConfigRole>> = {
   syncTodoistEvent: 'sync',
   todoistWebhook: 'webhook',
   reconcileTodoist: 'reconcile',
+  notionWebhook: 'notion-webhook',
+  syncNotionEvent: 'notion-sync',
 };
 
 /** What a serving process was started for, and the environment its configuration is read from. */

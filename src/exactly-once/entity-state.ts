@@ -18,6 +18,11 @@ export interface EntityDoc {
   desiredHash: string;
   /** Hash of the state last written to Notion; equal to desiredHash means nothing to do. */
   appliedHash: string | null;
+  /**
+   * The properties last written to Notion, per property, as JSON (two-way sync diffs a page
+   * against it). Absent in states written before two-way existed.
+   */
+  applied?: string | null;
   updatedAt: number;
   /** Hash of the mapping that produced `desired` (tasks; see mapping-fingerprint.ts). */
   fingerprint?: string | undefined;
@@ -84,6 +89,7 @@ export async function commitDesired(
       desired: state.desired,
       desiredHash: state.desiredHash,
       appliedHash: current?.data.appliedHash ?? null,
+      applied: current?.data.applied ?? null,
       updatedAt: now(),
     };
     const fingerprint = incoming.fingerprint ?? current?.data.fingerprint;
@@ -113,7 +119,7 @@ export async function markApplied(
     await store.update(
       ENTITIES,
       id,
-      { ...stored.data, appliedHash: stored.data.desiredHash },
+      { ...stored.data, appliedHash: stored.data.desiredHash, applied: stored.data.desired },
       stored.version,
     );
     return true;

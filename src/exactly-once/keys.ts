@@ -3,8 +3,11 @@ import { createHash } from 'node:crypto';
 /** The entity kinds that get exactly one Notion page each. */
 export type EntityKind = 'area' | 'project' | 'todo';
 
-/** Everything with newest-wins state or an ensure-once claim: the page kinds, and comment blocks. */
-export type StateKind = EntityKind | 'comment';
+/**
+ * Everything with newest-wins state or an ensure-once claim: the page kinds, comment blocks, and
+ * Todoist tasks made from Todo pages created in Notion (keyed by the Notion page id).
+ */
+export type StateKind = EntityKind | 'comment' | 'notion-todo';
 
 /**
  * The identity of an Area name: NFKC, trimmed, inner whitespace collapsed, case-folded.

@@ -47,6 +47,9 @@ export async function setStoredProperty(
       desired: JSON.stringify(properties),
       desiredHash: hash,
       appliedHash: options.written && settled ? hash : stored.data.appliedHash,
+      applied: options.written
+        ? withProperty(stored.data.applied, name, value)
+        : (stored.data.applied ?? null),
     };
     try {
       return await store.update(ENTITIES, docId('todo', taskId), doc, stored.version);
@@ -56,4 +59,14 @@ export async function setStoredProperty(
     }
   }
   return undefined;
+}
+
+/** The applied properties with one more written value (unchanged when they were never recorded). */
+function withProperty(applied: string | null | undefined, name: string, value: PropertyInput): string | null {
+  if (!applied) return null;
+  try {
+    return JSON.stringify({ ...(JSON.parse(applied) as Record<string, PropertyInput>), [name]: value });
+  } catch {
+    return null;
+  }
 }

@@ -3,6 +3,7 @@ import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { markWritten, type TwoWayWrite, writeChangedProperties } from './apply-two-way.js';
 import type { SyncContext } from './context.js';
 import { writeProperties } from './page-write.js';
 
@@ -36,8 +37,10 @@ export async function applyEntity(
   let current = committed;
   let pageId: string | undefined;
   let revived = false;
+  const twoWay = ctx.config.twoWay.direction === 'two-way' && target.kind === 'todo';
   for (let round = 0; round < 10; round++) {
     const state = current.data;
+    let written: TwoWayWrite | undefined;
     if (state.deleted) {
       pageId ??= await ctx.ensure.find(target.kind, target.key, target.lookup);
       if (pageId) await trash(pageId);
@@ -60,7 +63,10 @@ export async function applyEntity(
       if (!fresh) {
         try {
           const id = pageId;
-          await writeProperties(ctx, target, properties, (p) => ctx.notion.updatePage(id, { properties: p }));
+          const write = (p: Record<string, PropertyInput>) =>
+            writeProperties(ctx, target, p, (q) => ctx.notion.updatePage(id, { properties: q }));
+          if (twoWay) written = await writeChangedProperties(ctx, id, state, write);
+          else await write(properties);
         } catch (error) {
           if (!isPageGone(error) || revived) throw error;
           // Trashed or deleted by hand in Notion: forget it and give the entity a live page again, once.
@@ -72,7 +78,10 @@ export async function applyEntity(
         }
       }
     }
-    if (await markApplied(ctx.store, target.kind, target.key, current)) return 'applied';
+    const marked = written
+      ? await markWritten(ctx, target.kind, target.key, current, written)
+      : await markApplied(ctx.store, target.kind, target.key, current);
+    if (marked) return 'applied';
     const next = await readEntity(ctx.store, target.kind, target.key);
     if (!next) return 'applied';
     current = next;

@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { DatabaseKey, NotionApi } from '../notion/types.js';
 import type { StateStore } from '../state/store.js';
 import type { TodoistApi } from '../todoist/api.js';
+import type { TodoistWriter } from '../todoist/sync-writer.js';
 import type { InstanceMemory } from './instance-memory.js';
 
 /** Everything event handling needs, built once per process by the composition root. */
@@ -35,4 +36,10 @@ export interface SyncContext {
   now(): number;
   /** Per-instance runaway brake on page creates (absent: no limit). */
   brake?: CreateBrake | undefined;
+  /** Claims of Todoist tasks made from Notion pages (key: page id; the claim's "page id" is the task id). */
+  newTodoClaims?: EnsureOnce<'notion-todo'> | undefined;
+  /** Todoist writes (`/api/v1/sync`), when two-way is on and a token is configured. */
+  todoistWriter?: TodoistWriter | undefined;
+  /** The integration's own Notion user id (`GET /v1/users/me`), read once; undefined when unknown. */
+  botId?: (() => Promise<string | undefined>) | undefined;
 }

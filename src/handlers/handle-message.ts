@@ -112,7 +112,7 @@ function apply(ctx: SyncContext, event: Exclude<ParsedEvent, { kind: 'ignored' }
 }
 
 /** Claims the delivery in the ledger, waiting out another instance's work on it; undefined when already done. */
-async function claimDelivery(
+export async function claimDelivery(
   ctx: SyncContext,
   key: string,
   eventName: string,

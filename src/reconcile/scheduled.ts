@@ -1,5 +1,6 @@
 import { AppError, isAppError, isTransient } from '../errors.js';
 import type { SyncContext } from '../handlers/context.js';
+import { scanNotionEdits } from './notion-scan.js';
 import { reconcileEachUser, type UserReconcile } from './per-user.js';
 import type { ReconcileReport } from './report.js';
 
@@ -36,6 +37,8 @@ export async function handleReconcileTick(ctx: SyncContext): Promise<ReconcileRe
     }
   }
   if (retry !== undefined) throw retry;
+  // Two-way: Notion edits whose page events were lost are found here, once Todoist's side is in step.
+  await scanNotionEdits(ctx);
   return runs.at(-1)?.report;
 }
 

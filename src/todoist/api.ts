@@ -71,9 +71,9 @@ const pageSchema = z.union([
   z.array(z.unknown()),
 ]);
 
-/** Creates the Todoist API v1 client (undici, Bearer token, cursor pagination, bounded retries). */
-export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
-  const settings: HttpSettings = {
+/** The HTTP settings of a client from its options (defaults filled in). */
+export function httpSettings(options: TodoistApiOptions): HttpSettings {
+  return {
     token: options.token,
     baseUrl: options.baseUrl,
     logger: options.logger,
@@ -83,6 +83,11 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     sleep: options.sleep ?? ((ms) => delay(ms)),
   };
+}
+
+/** Creates the Todoist API v1 client (undici, Bearer token, cursor pagination, bounded retries). */
+export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
+  const settings = httpSettings(options);
   const limit = Math.min(200, Math.max(1, Math.floor(options.pageSize ?? 200)));
 
   async function one<S extends z.ZodType>(schema: S, path: string): Promise<z.output<S> | undefined> {

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import type { Logger } from '../log/logger.js';
 import { codeForStatus, TodoistApiError } from './api-errors.js';
 
-/** How the client talks to Todoist: one GET helper with bounded retries. */
+/** How the client talks to Todoist: GETs and repeatable POSTs with bounded retries. */
 export interface HttpSettings {
   token: string;
   baseUrl: string;
@@ -55,7 +55,29 @@ function describe(status: number, body: unknown, text: string): string {
 }
 
 /** GET a Todoist API path and return its JSON; 429, 5xx and network failures are retried within bounds. */
-export async function getJson(settings: HttpSettings, path: string, query: Query = {}): Promise<unknown> {
+export function getJson(settings: HttpSettings, path: string, query: Query = {}): Promise<unknown> {
+  return requestJson(settings, 'GET', path, query);
+}
+
+/**
+ * POST a form to a Todoist API path and return its JSON, retried like a GET. Only for requests
+ * that are safe to repeat: `/api/v1/sync` commands carry uuids Todoist applies once.
+ */
+export function postForm(
+  settings: HttpSettings,
+  path: string,
+  form: Record<string, string>,
+): Promise<unknown> {
+  return requestJson(settings, 'POST', path, {}, new URLSearchParams(form).toString());
+}
+
+async function requestJson(
+  settings: HttpSettings,
+  method: 'GET' | 'POST',
+  path: string,
+  query: Query,
+  form?: string,
+): Promise<unknown> {
   const url = urlFor(settings, path, query);
   let failures = 0;
   let limited = 0;
@@ -65,8 +87,13 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
     let headers: Record<string, string | string[] | undefined>;
     try {
       const res = await request(url, {
-        method: 'GET',
-        headers: { authorization: `Bearer ${settings.token}`, accept: 'application/json' },
+        method,
+        headers: {
+          authorization: `Bearer ${settings.token}`,
+          accept: 'application/json',
+          ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+        ...(form === undefined ? {} : { body: form }),
         headersTimeout: settings.timeoutMs,
         bodyTimeout: settings.timeoutMs,
       });
@@ -76,7 +103,9 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
     } catch (cause) {
       failures += 1;
       if (failures >= settings.maxAttempts) {
-        throw new TodoistApiError('network_error', `GET ${path}: ${(cause as Error).message}`, { cause });
+        throw new TodoistApiError('network_error', `${method} ${path}: ${(cause as Error).message}`, {
+          cause,
+        });
       }
       await backoff(settings, path, failures, 'network error');
       continue;
@@ -84,11 +113,13 @@ export async function getJson(settings: HttpSettings, path: string, query: Query
     const body = parseJson(text);
     if (status >= 200 && status < 300) {
       if (body === undefined)
-        throw new TodoistApiError('invalid_response', `GET ${path}: the response is not JSON`, { status });
+        throw new TodoistApiError('invalid_response', `${method} ${path}: the response is not JSON`, {
+          status,
+        });
       return body;
     }
     const code = codeForStatus(status);
-    const message = `GET ${path}: ${describe(status, body, text)}`;
+    const message = `${method} ${path}: ${describe(status, body, text)}`;
     if (code === 'rate_limited') {
       limited += 1;
       const wait = retryAfterMs(headers['retry-after'], body) ?? 1000 * 2 ** (limited - 1);

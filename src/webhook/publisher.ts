@@ -1,5 +1,5 @@
 import { PubSub } from '@google-cloud/pubsub';
-import type { Publish } from './receiver.js';
+import type { Publish } from './http.js';
 
 /** A publisher for one topic; batching off so each webhook is published before we answer 200. */
 export function createPublisher(options: { topic: string; projectId: string | undefined }): Publish {

@@ -75,6 +75,7 @@ export function createFakeNotion(databases: Record<string, Record<string, string
       const page = {
         id: randomUUID(),
         db: databaseId,
+        parent: { type: 'database_id', database_id: databaseId },
         created_time: new Date(clock).toISOString(),
         last_edited_time: new Date(clock).toISOString(),
         in_trash: false,

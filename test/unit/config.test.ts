@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { ConfigError, loadConfig, secretsOf } from '../../src/config/index.js';
 
 const DB = {
   NOTION_AREAS_DATABASE_ID: '11111111-1111-1111-1111-111111111111',
@@ -77,6 +77,20 @@ describe('loadConfig', () => {
       /PUBSUB_TOPIC: expected the Pub\/Sub topic id/,
     ],
     ['TODOIST_API_TOKEN', SYNC, 'reconcile', /TODOIST_API_TOKEN: expected a Todoist API token/],
+    ['TODOIST_API_TOKEN', SYNC, 'notion-sync', /TODOIST_API_TOKEN: expected a Todoist API token \(two-way/],
+    ['NOTION_PUBSUB_TOPIC', {}, 'notion-webhook', /NOTION_PUBSUB_TOPIC: expected the Pub\/Sub topic id/],
+    [
+      'SYNC_DIRECTION',
+      { ...SYNC, SYNC_DIRECTION: 'both' },
+      'sync',
+      /SYNC_DIRECTION: expected one of todoist-to-notion, two-way/,
+    ],
+    [
+      'NOTION_TRASH_ACTION',
+      { ...SYNC, NOTION_TRASH_ACTION: 'archive' },
+      'sync',
+      /NOTION_TRASH_ACTION: expected one of ignore, complete, delete/,
+    ],
     [
       'GOOGLE_CLOUD_PROJECT',
       { ...SYNC, STATE_STORE: 'firestore' },
@@ -133,6 +147,38 @@ describe('loadConfig', () => {
     expect(c.sync.onlyLabel).toBe('notion');
     expect(c.sync.excludeProjectIds).toEqual(['a', 'b', 'c']);
     expect(c.state.firestoreEmulatorHost).toBe('127.0.0.1:8080');
+  });
+});
+
+describe('two-way settings', () => {
+  it('one-way is the default; trashing a page in Notion is ignored unless asked', () => {
+    const c = loadConfig(SYNC, 'sync');
+    expect(c.twoWay).toEqual({
+      direction: 'todoist-to-notion',
+      webhookSecret: undefined,
+      topic: undefined,
+      trashAction: 'ignore',
+    });
+  });
+
+  it('the Notion receiver starts without its secret, so it can answer the verification request', () => {
+    const c = loadConfig({ NOTION_PUBSUB_TOPIC: 'notion' }, 'notion-webhook');
+    expect(c.twoWay.topic).toBe('notion');
+    expect(c.twoWay.webhookSecret).toBeUndefined();
+  });
+
+  it('reads two-way, the secret (redacted from logs) and the trash action', () => {
+    const env = {
+      ...SYNC,
+      TODOIST_API_TOKEN: 'tok',
+      SYNC_DIRECTION: 'two-way',
+      NOTION_WEBHOOK_SECRET: 'secret_abc',
+      NOTION_TRASH_ACTION: 'complete',
+    };
+    const c = loadConfig(env, 'notion-sync');
+    expect(c.twoWay.direction).toBe('two-way');
+    expect(c.twoWay.trashAction).toBe('complete');
+    expect(secretsOf(c)).toContain('secret_abc');
   });
 });
 

@@ -183,8 +183,8 @@ describe('cloudbuild.yaml deploys the three functions with the contract flags', 
   });
 
   it("keeps all instances together within Notion's ~3 requests/s", () => {
-    const budget = ['syncTodoistEvent', 'reconcileTodoist'].reduce((sum, fn) => {
-      const step = deployStep(fn);
+    const budget = ['syncTodoistEvent', 'reconcileTodoist', 'syncNotionEvent'].reduce((sum, fn) => {
+      const step = fn === 'syncNotionEvent' ? twoWayStep(fn) : deployStep(fn);
       return sum + Number(flag(step, '--max-instances')) * Number(deployedEnv(step)['NOTION_RPS']);
     }, 0);
     expect(budget).toBeGreaterThan(0);
@@ -216,6 +216,52 @@ describe('cloudbuild.yaml deploys the three functions with the contract flags', 
     expect(emulator?.keys['name']).toMatch(/:emulators$/);
     expect(emulator?.lists['args']?.[0]).toBe('deploy/ci-emulator-tests.sh');
     expect(yaml).toMatch(/^options:\n(?: {2}.*\n)*? {2}logging: CLOUD_LOGGING_ONLY$/m);
+  });
+});
+
+/** A two-way step: `bash deploy/two-way-step.sh ${_SYNC_DIRECTION} functions deploy <fn> ...`. */
+function twoWayStep(fn: string): Step {
+  const step = steps.find((s) => s.lists['args']?.slice(2, 5).join(' ') === `functions deploy ${fn}`);
+  if (!step) throw new Error(`cloudbuild.yaml has no two-way step deploying ${fn}`);
+  return step;
+}
+
+describe('cloudbuild.yaml deploys the two-way functions only when two-way is configured', () => {
+  it.each(['notionWebhook', 'syncNotionEvent'])(
+    '%s runs through the two-way script, gated by _SYNC_DIRECTION',
+    (fn) => {
+      const step = twoWayStep(fn);
+      expect(step.keys['entrypoint']).toBe('bash');
+      expect(step.lists['args']?.slice(0, 2)).toEqual(['deploy/two-way-step.sh', ref('_SYNC_DIRECTION')]);
+      expect(flag(step, '--runtime')).toBe('nodejs24');
+      expect(flag(step, '--entry-point')).toBe(fn);
+      expect(flag(step, '--service-account')).toBe(ref('_RUNTIME_SA'));
+      expect(substitutions.get('_SYNC_DIRECTION')).toBe('todoist-to-notion');
+      const script = read('deploy/two-way-step.sh');
+      expect(script).toMatch(/if \[\[ "\$direction" != "two-way" \]\]; then[\s\S]*?exit 0/);
+    },
+  );
+
+  it('notionWebhook is a public HTTP receiver publishing to the Notion topic, its secret mounted once it exists', () => {
+    const step = twoWayStep('notionWebhook');
+    expect(flag(step, '--trigger-http')).toBe('');
+    expect(flag(step, '--allow-unauthenticated')).toBe('');
+    const env = deployedEnv(step);
+    expect(loadConfig(env, 'notion-webhook').twoWay.topic).toBe(substitutions.get('_NOTION_TOPIC'));
+    expect(read('deploy/two-way-step.sh')).toMatch(/gcloud pubsub topics create "\$NOTION_TOPIC"/);
+    expect(read('deploy/two-way-step.sh')).toMatch(/--set-secrets=NOTION_WEBHOOK_SECRET=/);
+  });
+
+  it('syncNotionEvent is fed by the Notion topic, retried, and starts with a configuration its role accepts', () => {
+    const step = twoWayStep('syncNotionEvent');
+    expect(flag(step, '--trigger-topic')).toBe(ref('_NOTION_TOPIC'));
+    expect(flag(step, '--retry')).toBe('');
+    const env = { ...deployedEnv(step), SYNC_DIRECTION: 'two-way' };
+    const config = loadConfig(env, 'notion-sync');
+    expect(config.twoWay.direction).toBe('two-way');
+    expect(config.notion.databases.todos).toBe(SAMPLE_DB._NOTION_TODOS_DATABASE_ID);
+    for (const fn of ['syncTodoistEvent', 'reconcileTodoist'])
+      expect(dict(flag(deployStep(fn), '--set-env-vars')).get('SYNC_DIRECTION')).toBe(ref('_SYNC_DIRECTION'));
   });
 });
 

@@ -5,7 +5,7 @@ import { bodyInvalid, invalidUrl, notFound, validation } from './errors.js';
 import { compileFilter } from './filters.js';
 import { listPage, pageSize, queryPage } from './ordering.js';
 import { databaseJson, dataSourceJson, pageJson, type Version, withoutRetiredFields } from './shapes.js';
-import type { Database, Store } from './store.js';
+import { BOT, type Database, type Store } from './store.js';
 import { isObject, type Json, normaliseId } from './values.js';
 
 /** One parsed /v1 request. */
@@ -114,6 +114,13 @@ const route = (name: string, pattern: RegExp, handle: (ctx: Ctx) => Json): Route
 
 /** Every /v1 route the sandbox answers; anything else is 400 invalid_request_url. */
 export const ROUTES: Route[] = [
+  route('GET /v1/users/me', /^GET \/v1\/users\/me$/, () => ({
+    object: 'user',
+    id: BOT.id,
+    type: 'bot',
+    name: 'Sandbox integration',
+    bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Sandbox' },
+  })),
   route('GET /v1/databases/:id', /^GET \/v1\/databases\/([^/]+)$/, (ctx) => {
     const db = ctx.store.database(id0(ctx), 'database');
     return databaseJson(ctx.store, legacy(ctx.version) ? singleSource(db) : db, ctx.version);

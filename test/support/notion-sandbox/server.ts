@@ -8,9 +8,10 @@ import { invalidUrl } from './errors.js';
 import { Faults } from './faults.js';
 import { errorBody, send } from './http.js';
 import { handleV1 } from './pipeline.js';
-import { Store } from './store.js';
+import { PERSON, Store } from './store.js';
 import type { NotionSandbox, SandboxDatabase, SandboxFaults, SandboxOptions, SandboxPage } from './types.js';
 import { normaliseId } from './values.js';
+import { createWebhookEmitter } from './webhooks.js';
 
 /** Starts a Notion-compatible HTTP server (default 127.0.0.1, a free port) for tests, the demo and the benchmark. */
 export async function startNotionSandbox(options: SandboxOptions = {}): Promise<NotionSandbox> {
@@ -22,6 +23,15 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
     store.lagMs = faults.current.lagMs;
   };
   setFaults({});
+  const webhooks = createWebhookEmitter((db) => store.databases[db].id);
+  store.onChange = (change) => webhooks.record(change);
+  const asPerson = {
+    edit: (pageId: string, body: Record<string, unknown>) => {
+      store.update(pageId, body as never, PERSON);
+    },
+    create: (db: keyof typeof store.databases, properties: Record<string, unknown>) =>
+      store.create(store.databases[db], properties, undefined, PERSON).id,
+  };
 
   const pages = (opts: { databaseId?: string; includeTrashed?: boolean } = {}): SandboxPage[] => {
     const wanted = opts.databaseId === undefined ? undefined : normaliseId(opts.databaseId);
@@ -69,6 +79,8 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
     reset,
     setFaults,
     faults: () => faults.current,
+    webhooks,
+    asPerson,
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -104,8 +116,11 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
     pages,
     counts: target.counts,
     reset,
+    webhooks,
+    asPerson,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        webhooks.close();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
       }),

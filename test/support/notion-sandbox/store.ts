@@ -41,6 +41,27 @@ type StoreOptions = Pick<
 
 const SEEDED_AT = '2026-01-01T00:00:00.000Z';
 
+/** Who made a change: the integration (API calls) or a person (the inspection routes). */
+export interface Author {
+  id: string;
+  type: 'bot' | 'person';
+}
+
+/** The integration's own user (`GET /v1/users/me`); every /v1 write is authored by it. */
+export const BOT: Author = { id: '00000000-0000-4000-8000-00000000b07a', type: 'bot' };
+/** The person who edits pages through `/__sandbox/...`. */
+export const PERSON: Author = { id: '00000000-0000-4000-8000-000000000001', type: 'person' };
+
+/** A page change, as the webhook emitter hears of it. */
+export interface PageChange {
+  pageId: string;
+  db: DatabaseKey;
+  kind: 'created' | 'updated' | 'trashed' | 'restored';
+  author: Author;
+  /** Ids of the properties the change wrote. */
+  propertyIds: string[];
+}
+
 /** The sandbox's state; every method is synchronous, so concurrent requests never interleave inside one. */
 export class Store {
   /** The four seeded databases by role. */
@@ -51,6 +72,8 @@ export class Store {
   /** An empty workspace page shared with the integration, where new databases can be made. */
   readonly parentPageId: string;
   lagMs = 0;
+  /** Told of every page change (the webhook emitter). */
+  onChange: ((change: PageChange) => void) | undefined;
   #clock = 0;
   #propertyIds = 0;
 
@@ -194,7 +217,7 @@ export class Store {
   }
 
   /** Creates a page with every schema property filled (empty where not given). */
-  create(db: Database, properties: unknown, children: unknown): PageRecord {
+  create(db: Database, properties: unknown, children: unknown, author: Author = BOT): PageRecord {
     const empty = Object.fromEntries(db.properties.map((p) => [p.name, emptyValue(p)]));
     const values = this.#apply(db, empty, properties);
     const id = randomUUID();
@@ -215,12 +238,30 @@ export class Store {
     };
     this.pages.set(id, page);
     this.#snapshot(page);
+    // Webhooks speak of the workspace's own databases; one made over the API has no key and no events.
+    if (db.key)
+      this.onChange?.({
+        pageId: id,
+        db: db.key,
+        kind: 'created',
+        author,
+        propertyIds: this.#ids(db, properties),
+      });
     return page;
   }
 
+  #ids(db: Database, properties: unknown): string[] {
+    if (!isObject(properties)) return [];
+    return Object.keys(properties)
+      .map((name) => db.properties.find((p) => p.name === name || p.id === name)?.id)
+      .filter((id): id is string => id !== undefined)
+      .map((id) => encodeURIComponent(id));
+  }
+
   /** PATCH /v1/pages/{id}: partial properties, `in_trash` (or its alias `archived`). */
-  update(id: string, body: Json): PageRecord {
+  update(id: string, body: Json, author: Author = BOT): PageRecord {
     const page = this.page(id);
+    const wasTrashed = page.in_trash;
     const trash = body['in_trash'] ?? body['archived'];
     if (trash !== undefined && typeof trash !== 'boolean')
       throw validation('body failed validation: body.in_trash should be a boolean.');
@@ -232,6 +273,15 @@ export class Store {
     if (db) page.properties = this.#apply(db, page.properties, body['properties']);
     if (typeof trash === 'boolean') page.in_trash = trash;
     this.touch(page);
+    const kind = page.in_trash === wasTrashed ? 'updated' : page.in_trash ? 'trashed' : 'restored';
+    if (db?.key)
+      this.onChange?.({
+        pageId: page.id,
+        db: db.key,
+        kind,
+        author,
+        propertyIds: this.#ids(db, body['properties']),
+      });
     return page;
   }
 

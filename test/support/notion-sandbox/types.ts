@@ -1,4 +1,5 @@
 /** Public types of the Notion sandbox; other suites, the demo and the benchmark depend on these. */
+import type { WebhookEmitter } from './webhooks.js';
 
 /** The four databases of the PARA workspace. */
 export type DatabaseKey = 'areas' | 'projects' | 'todos' | 'people';
@@ -121,5 +122,12 @@ export interface NotionSandbox {
   counts(): SandboxCounts;
   /** Deletes all database pages and zeroes counters; keeps databases, schemas, workspace pages and faults. */
   reset(): void;
+  /** Signed Notion webhook events for page changes (see webhooks.ts). */
+  webhooks: WebhookEmitter;
+  /** Changes made by a person in Notion (`person` authored events), not through the API. */
+  asPerson: {
+    edit(pageId: string, body: Record<string, unknown>): void;
+    create(db: DatabaseKey, properties: Record<string, unknown>): string;
+  };
   close(): Promise<void>;
 }

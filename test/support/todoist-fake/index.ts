@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signBody } from '../../../src/todoist/signature.js';
 import type { TodoistRecord } from './records.js';
+import { type Command, createSyncApplier, type TaskChange, webhookBody } from './sync-commands.js';
 
 export { makeProject, makeSection, makeTask, type TodoistRecord } from './records.js';
 
@@ -23,6 +25,8 @@ export interface TodoistFakeOptions {
   retryAfterSeconds?: number;
   /** The only Bearer token accepted. */
   token?: string;
+  /** Where signed webhooks for task changes go (our own commands' echoes and `personEdit`). */
+  webhook?: { url: string; secret: string };
 }
 
 export interface TodoistFakeState {
@@ -42,6 +46,16 @@ export interface TodoistFake {
   counts(): { total: number; rateLimited: number; failed: number; byRoute: Record<string, number> };
   /** The next `times` authorised requests answer `status` (e.g. 500, 503). */
   failNext(status: number, times?: number): void;
+  /** The next `times` `/api/v1/sync` requests are applied, then their answer is lost (socket destroyed). */
+  loseNextSyncResponse(times?: number): void;
+  /** Sync commands actually applied (a uuid seen before is not applied again). */
+  executed(): Command[];
+  /** `/api/v1/sync` requests received, repeats included. */
+  syncRequests(): number;
+  /** A person's edit in Todoist: the task changes and its webhook is sent. */
+  personEdit(id: string, change: Record<string, unknown>): Promise<void>;
+  /** Resolves once every webhook sent so far was answered. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +88,60 @@ export async function startTodoistFake(options: TodoistFakeOptions = {}): Promis
   };
   const stats = { total: 0, rateLimited: 0, failed: 0, byRoute: {} as Record<string, number> };
   const faults: number[] = [];
+  const applier = createSyncApplier(state.tasks);
+  const webhooks = new Set<Promise<void>>();
+  let lostAnswers = 0;
+  let syncRequests = 0;
+  let deliveries = 0;
+
+  function emit(change: TaskChange): void {
+    const target = options.webhook;
+    if (!target) return;
+    const body = webhookBody(change);
+    deliveries += 1;
+    const deliveryId = `fake-delivery-${deliveries}`;
+    const job = (async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          const res = await fetch(target.url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-todoist-hmac-sha256': signBody(body, target.secret),
+              'x-todoist-delivery-id': deliveryId,
+            },
+            body,
+          });
+          await res.arrayBuffer();
+          if (res.status === 200) return;
+        } catch {
+          // Todoist retries a failed delivery.
+        }
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    })().finally(() => webhooks.delete(job));
+    webhooks.add(job);
+  }
+
+  function sync(text: string, contentType: string | undefined): { status: number; body: unknown } {
+    syncRequests += 1;
+    stats.byRoute['POST /api/v1/sync'] = (stats.byRoute['POST /api/v1/sync'] ?? 0) + 1;
+    let commands: unknown;
+    try {
+      commands = contentType?.includes('application/json')
+        ? (JSON.parse(text) as { commands?: unknown }).commands
+        : JSON.parse(new URLSearchParams(text).get('commands') ?? 'null');
+    } catch {
+      return error(400, 'INVALID_ARGUMENT_VALUE', 'commands is not JSON');
+    }
+    if (!Array.isArray(commands)) return error(400, 'ARGUMENT_MISSING', 'commands is required');
+    const answer = applier.apply(commands as Command[]);
+    for (const change of answer.changes) emit(change);
+    return {
+      status: 200,
+      body: { sync_status: answer.sync_status, temp_id_mapping: answer.temp_id_mapping, full_sync: false },
+    };
+  }
 
   function paginate(route: string, items: unknown[], query: URLSearchParams, key: 'results' | 'items') {
     const limit = query.has('limit') ? Number(query.get('limit')) : 50;
@@ -233,6 +301,28 @@ export async function startTodoistFake(options: TodoistFakeOptions = {}): Promis
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && new URL(req.url ?? '/', 'http://fake').pathname === '/api/v1/sync') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        stats.total += 1;
+        if (req.headers.authorization !== `Bearer ${token}`) {
+          const e = error(401, 'AUTH_INVALID_TOKEN', 'Invalid token');
+          res.writeHead(e.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(e.body));
+          return;
+        }
+        const result = sync(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
+        if (lostAnswers > 0 && result.status === 200) {
+          lostAnswers -= 1;
+          res.destroy();
+          return;
+        }
+        res.writeHead(result.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result.body));
+      });
+      return;
+    }
     const { status, body, headers } = answer(req);
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
@@ -247,6 +337,21 @@ export async function startTodoistFake(options: TodoistFakeOptions = {}): Promis
     counts: () => ({ ...stats, byRoute: { ...stats.byRoute } }),
     failNext: (status, times = 1) => {
       for (let i = 0; i < times; i++) faults.push(status);
+    },
+    loseNextSyncResponse: (times = 1) => {
+      lostAnswers += times;
+    },
+    executed: () => structuredClone(applier.executed),
+    syncRequests: () => syncRequests,
+    async personEdit(id, change) {
+      const task = state.tasks.get(id);
+      if (!task) throw new Error(`no task ${id}`);
+      Object.assign(task, change, { updated_at: `${new Date().toISOString().slice(0, 23)}000Z` });
+      emit({ eventName: 'item:updated', task: structuredClone(task) });
+      await Promise.all([...webhooks]);
+    },
+    settled: async () => {
+      while (webhooks.size > 0) await Promise.all([...webhooks]);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/** A Notion webhook event as this product reads it (tolerant: unknown types and author kinds pass). */
+export interface NotionEvent {
+  id: string;
+  /** When the change happened, ms since epoch (Notion: "can be used to order events"). */
+  at: number;
+  timestamp: string;
+  type: string;
+  authors: Array<{ id: string; type: string }>;
+  entity: { id: string; type: string };
+  attempt: number | undefined;
+  /** Ids naming where the page lives (`data.parent`: the database id, and its data source id from 2025-09-03). */
+  parentIds: string[];
+}
+
+const envelopeSchema = z.looseObject({
+  id: z.string().min(1),
+  timestamp: z.string().min(1),
+  type: z.string().min(1),
+  authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).optional(),
+  entity: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }),
+  attempt_number: z.number().optional(),
+  data: z
+    .looseObject({
+      parent: z.looseObject({ id: z.string().optional(), data_source_id: z.string().optional() }).optional(),
+    })
+    .optional(),
+});
+
+/** The body is not a Notion event we can read: ack it, retrying cannot help. */
+export class NotionEventError extends AppError<'notion_event_invalid'> {
+  constructor(message: string) {
+    super('notion_event_invalid', message);
+  }
+}
+
+export function isNotionEventError(value: unknown): value is NotionEventError {
+  return value instanceof NotionEventError;
+}
+
+/** Parses a Notion webhook body (the raw bytes the receiver published). */
+export function parseNotionEvent(body: Buffer): NotionEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new NotionEventError('the body is not JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success)
+    throw new NotionEventError(
+      `not a Notion webhook event: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+    );
+  const e = parsed.data;
+  const at = Date.parse(e.timestamp);
+  if (Number.isNaN(at)) throw new NotionEventError(`timestamp ${JSON.stringify(e.timestamp)} is not a date`);
+  return {
+    id: e.id,
+    at,
+    timestamp: e.timestamp,
+    type: e.type,
+    authors: (e.authors ?? []).map((a) => ({ id: a.id, type: a.type })),
+    entity: { id: e.entity.id, type: e.entity.type },
+    attempt: e.attempt_number,
+    parentIds: [e.data?.parent?.id, e.data?.parent?.data_source_id].filter(
+      (id): id is string => typeof id === 'string' && id !== '',
+    ),
+  };
+}
+
+/** True when every author is this integration: our own write coming back. */
+export function authoredOnlyBy(event: NotionEvent, botId: string | undefined): boolean {
+  if (!botId || event.authors.length === 0) return false;
+  const own = botId.replace(/-/g, '').toLowerCase();
+  return event.authors.every((a) => a.type === 'bot' && a.id.replace(/-/g, '').toLowerCase() === own);
+}
