@@ -59,6 +59,7 @@ export function createSyncContext(
       owner,
       leaseMs: config.state.leaseMs,
       indexLagMs: config.notion.indexLagMs,
+      requestTimeoutMs: config.notion.timeoutMs,
       now,
     }),
     ledger: createLedger({

@@ -65,7 +65,7 @@ export function createBlocks(request: NotionRequest): NotionBlocks {
         'PATCH',
         `${path(parentId)}/children`,
         { children },
-        { idempotent: false, priority: priority(req) },
+        { idempotent: false, priority: priority(req), beforeSend: req?.beforeSend },
       );
       try {
         return parseList(answer, route).results.map((b) => parseBlock(b, route));

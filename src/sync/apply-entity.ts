@@ -46,9 +46,10 @@ export async function applyEntity(
       if (!pageId) {
         const result = await ctx.ensure.ensure(target.kind, target.key, {
           lookup: target.lookup,
-          create: async () => {
+          create: async (admit) => {
             ctx.brake?.check(target.kind);
-            return (await ctx.notion.createPage(ctx.databaseId(target.db), properties)).id;
+            return (await ctx.notion.createPage(ctx.databaseId(target.db), properties, { beforeSend: admit }))
+              .id;
           },
           discard: trash,
         });

@@ -17,9 +17,9 @@ export async function ensureArea(ctx: SyncContext, name: string): Promise<string
         titleEquals('Name', shown),
         (p) => normaliseName(readTitle(p, 'Name')) === key,
       ),
-    create: async () => {
+    create: async (admit) => {
       ctx.brake?.check('area');
-      return (await ctx.notion.createPage(db, { Name: title(shown) })).id;
+      return (await ctx.notion.createPage(db, { Name: title(shown) }, { beforeSend: admit })).id;
     },
     discard: async (pageId) => {
       await ctx.notion.updatePage(pageId, { inTrash: true });

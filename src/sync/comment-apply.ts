@@ -85,7 +85,8 @@ export async function applyComment(
       if (!blockId) {
         const result = await claims.ensure('comment', noteId, {
           lookup,
-          create: async () => pickCreated(await blocks.append(pageId, [block]), noteId),
+          create: async (admit) =>
+            pickCreated(await blocks.append(pageId, [block], { beforeSend: admit }), noteId),
           discard: (id) => blocks.remove(id).catch(ignoreGone),
         });
         blockId = result.pageId;

@@ -43,6 +43,7 @@ function runtime(ctx: SyncContext): CommentRuntime {
         owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}:comments`,
         leaseMs: ctx.config.state.leaseMs,
         indexLagMs: ctx.config.notion.indexLagMs,
+        requestTimeoutMs: ctx.config.notion.timeoutMs,
         now: ctx.now,
       }),
       serial: createKeyedMutex(),
