@@ -2,7 +2,7 @@ import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
 import type { SyncContext } from './context.js';
-import { type EntityDoc, markApplied, readEntity } from './entity-state.js';
+import { type EntityDoc, markApplied, readEntity, TOMBSTONE_HASH } from './entity-state.js';
 import type { EntityKind } from './keys.js';
 
 export interface PageTarget {
@@ -60,13 +60,19 @@ export async function applyEntity(
         try {
           await ctx.notion.updatePage(pageId, { properties });
         } catch (error) {
-          if (!isPageGone(error) || revived) throw error;
-          // Trashed or deleted by hand in Notion: forget it and give the entity a live page again, once.
-          ctx.logger.info('cached page is gone; ensuring a new one', { kind: target.kind, pageId });
-          await ctx.ensure.invalidate(target.kind, target.key, pageId);
-          pageId = undefined;
+          if (!isPageGone(error)) throw error;
+          const decision = await onRefusedEdit(ctx, target, current, pageId, properties, revived);
+          if (decision.kind === 'fail') throw error;
+          if (decision.kind === 'newer') {
+            // A tombstone trashes this page (next round); a newer state is tried on it first.
+            current = decision.state;
+            continue;
+          }
           revived = true;
-          continue;
+          if (decision.kind === 'replace') {
+            pageId = undefined;
+            continue;
+          }
         }
       }
     }
@@ -76,4 +82,43 @@ export async function applyEntity(
     current = next;
   }
   throw new Error(`entity ${target.kind} did not settle after 10 rounds of concurrent changes`);
+}
+
+type RefusedEdit =
+  | { kind: 'newer'; state: Stored<EntityDoc> }
+  | { kind: 'restored' }
+  | { kind: 'replace' }
+  | { kind: 'fail' };
+
+/**
+ * A page that refuses edits (trashed or deleted). The committed state decides first: a tombstone or
+ * a newer state may mean another applier trashed it on purpose, and reviving would make a page
+ * that the next round trashes. Only when the newest state still wants a live page: a page the
+ * sync itself trashed (a project archived, now unarchived) is restored; one removed by someone
+ * else is forgotten so a live one is ensured (once per apply).
+ */
+async function onRefusedEdit(
+  ctx: SyncContext,
+  target: PageTarget,
+  current: Stored<EntityDoc>,
+  pageId: string,
+  properties: Record<string, PropertyInput>,
+  revived: boolean,
+): Promise<RefusedEdit> {
+  const newest = await readEntity(ctx.store, target.kind, target.key);
+  if (newest && newest.version !== current.version) return { kind: 'newer', state: newest };
+  if (revived) return { kind: 'fail' };
+  const log = { kind: target.kind, pageId };
+  if (current.data.appliedHash === TOMBSTONE_HASH) {
+    try {
+      await ctx.notion.updatePage(pageId, { inTrash: false, properties });
+      ctx.logger.info('page trashed by the sync is restored for the revived entity', log);
+      return { kind: 'restored' };
+    } catch (error) {
+      if (!isPageGone(error)) throw error;
+    }
+  }
+  ctx.logger.info('page removed outside the sync; ensuring a new one', log);
+  await ctx.ensure.invalidate(target.kind, target.key, pageId);
+  return { kind: 'replace' };
 }
