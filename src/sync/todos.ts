@@ -11,7 +11,7 @@ import { decide, eventVersion } from './ordering.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
+import { adoptChildren, awaitParent, hasParent, resolveParent } from './subtasks.js';
 import { contentHash, type TodoFields, taskToTodo, todoToProperties } from './task-properties.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
@@ -108,8 +108,15 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     const applied = await applyEntity(ctx, target, outcome.stored);
     if (!properties) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
-    if (fields.parentId && !properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
-      await awaitParent(ctx, targetOf, { taskId: task.id, parentId: fields.parentId, version });
+    // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
+    // commits nothing (same version), so the state without Parent must still wait for it.
+    const stored = outcome.stored.data;
+    if (fields.parentId && !hasParent(stored.desired) && (await ctx.properties('todos')).has('Parent'))
+      await awaitParent(ctx, targetOf, {
+        taskId: task.id,
+        parentId: fields.parentId,
+        version: stored.version,
+      });
     await adoptChildren(ctx, targetOf, task.id);
     return applied;
   });
