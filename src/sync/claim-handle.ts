@@ -33,7 +33,7 @@ export interface ClaimHandle {
   stop(): Promise<void>;
 }
 
-/** Starts holding `claim` (already won by this owner), renewing its lease every leaseMs/3. */
+/** Starts holding `claim` (already won by this owner), renewing its lease while the owner works. */
 export function holdClaim(deps: ClaimHandleDeps, id: string, claim: Stored<ClaimDoc>): ClaimHandle {
   const { store, now } = deps;
   let held = claim;
@@ -79,7 +79,8 @@ export function holdClaim(deps: ClaimHandleDeps, id: string, claim: Stored<Claim
           beat = undefined;
         });
     },
-    Math.max(10, Math.floor(deps.leaseMs / 3)),
+    // Often enough that a renewed lease still covers a create admitted just before the next beat.
+    Math.max(10, Math.floor(Math.min(deps.leaseMs / 3, (deps.leaseMs - deps.sendMarginMs) / 2))),
   );
   timer.unref();
 

@@ -136,8 +136,8 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
         flights.set(k, flight);
         return flight.promise;
       }
-      if (running.creates || !ops.create) return running.promise;
-      // A find in flight may come back empty-handed; then this ensure runs its own flight.
+      if (running.creates === (ops.create !== undefined)) return running.promise;
+      // A find may come back empty-handed, an ensure may fail: then the caller runs its own flight.
       const found = await running.promise.catch(() => undefined);
       if (found) return found;
     }
@@ -259,6 +259,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     fresh: boolean,
     orphan: string | undefined,
   ): Promise<SharedResult | undefined> {
+    let heldBack = 0;
     try {
       for (;;) {
         let pageId = await ops.lookup();
@@ -295,7 +296,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
             continue;
           }
           if (isEnsureError(error, 'lease_lost')) throw error;
-          if (isEnsureError(error, 'lease_short')) {
+          if (isEnsureError(error, 'lease_short') && ++heldBack < 5) {
             // Held back at admission, so nothing was sent: renew and try again.
             await claim.write({ attempts, leaseUntil: now() + deps.leaseMs });
             logger.info('create held back: the lease ran short while it queued', { kind, claim: claim.id });
