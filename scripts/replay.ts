@@ -55,6 +55,7 @@ try {
     say(
       `run ${i + 1}/${runs} seed ${seed} ${workload} faults ${values.faults}: ${r.events} events, ${r.deliveries} deliveries, lag ${r.lagMs} ms, ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.notionRequests} Notion requests → extra pages ${r.extraPages.length}, unlinked children ${r.unlinked.length}, wrong states ${r.wrong.length}`,
     );
+    say(`    signals ${JSON.stringify(r.signals)}`);
     for (const line of [...r.extraPages, ...r.unlinked, ...r.wrong].slice(0, 10)) say(`    ${line}`);
   }
 } finally {

@@ -46,6 +46,28 @@ export interface ReplayResult {
   /** Tasks (or the project) not showing their final state, and messages never acked. */
   wrong: string[];
   notionRequests: number;
+  /** How often the instances logged the races this replay is meant to provoke. */
+  signals: Record<string, number>;
+}
+
+/** Log messages that show the faults took effect and the races were met. */
+const SIGNALS: Record<string, string> = {
+  takeovers: 'expired claim taken over',
+  lostClaims: 'claim taken over by another instance',
+  heldBack: 'create held back',
+  discarded: 'a page created while the claim was lost is discarded',
+  outcomeUnknown: 'create outcome unknown',
+  restored: 'page trashed by the sync is restored',
+  replaced: 'page removed outside the sync',
+  linked: 'subtasks linked to their parent',
+  stale: 'stale event skipped',
+};
+
+function tallySignals(syncs: FunctionProcess[]): Record<string, number> {
+  const lines = syncs.flatMap((s) => s.lines);
+  return Object.fromEntries(
+    Object.entries(SIGNALS).map(([name, text]) => [name, lines.filter((l) => l.includes(text)).length]),
+  );
 }
 
 const PROJECT_ID = '6XR4H993xv8H5qCR';
@@ -152,6 +174,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       deliveries: sends.length + 1,
       elapsedMs: Date.now() - started,
       notionRequests: sandbox.counts().total,
+      signals: tallySignals(syncs),
     };
     const bad = outcome.extraPages.length + outcome.unlinked.length + outcome.wrong.length;
     if (bad > 0 && options.logDir) writeLogs(options, syncs, outcome);
