@@ -26,7 +26,7 @@ export interface DatabaseSchema {
 }
 
 export type Filter =
-  | { property: string; title: { equals: string } }
+  | { property: string; title: { equals: string } | { contains: string } }
   | { property: string; rich_text: { equals: string } | { is_empty: true } }
   | { property: string; relation: { contains: string } | { is_empty: true } }
   | { property: string; select: { equals: string } }
