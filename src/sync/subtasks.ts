@@ -97,10 +97,13 @@ export async function awaitParent(
   target: (taskId: string) => PageTarget,
   child: { taskId: string; parentId: string; version: string },
 ): Promise<void> {
-  await editPending(ctx, child.parentId, (list) => [
-    ...list.filter((c) => c.taskId !== child.taskId),
-    { taskId: child.taskId, version: child.version },
-  ]);
+  // The newest state waits: an older delivery that finishes late must not put its version back,
+  // or the parent would find the child moved past it and link nothing.
+  await editPending(ctx, child.parentId, (list) =>
+    list.some((c) => c.taskId === child.taskId && c.version >= child.version)
+      ? list
+      : [...list.filter((c) => c.taskId !== child.taskId), { taskId: child.taskId, version: child.version }],
+  );
   if (await ctx.ensure.peek('todo', child.parentId)) await adoptChildren(ctx, target, child.parentId);
 }
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
+import { richText, title } from '../../src/notion/properties.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
+import { applyEntity } from '../../src/sync/apply-entity.js';
 import type { SyncContext } from '../../src/sync/context.js';
+import { commitDesired } from '../../src/sync/entity-state.js';
 import { handleMessage } from '../../src/sync/handle-message.js';
 import { docId } from '../../src/sync/keys.js';
-import { PENDING_PARENTS } from '../../src/sync/subtasks.js';
+import { adoptChildren, awaitParent, PENDING_PARENTS } from '../../src/sync/subtasks.js';
+import { contentHash } from '../../src/sync/task-properties.js';
+import { todoTarget } from '../../src/sync/todos.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 import { makeWorkload } from '../support/workload.js';
 
@@ -41,5 +46,37 @@ describe('a subtask and its parent', () => {
       notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
     const link = pageOf(childAdded.taskId)?.properties['Parent'] as { relation?: Array<{ id: string }> };
     expect(link?.relation?.map((r) => r.id)).toEqual([pageOf(parentAdded.taskId)?.id]);
+  });
+
+  it('a child whose older delivery finishes after its newer one is still linked when the parent arrives', async () => {
+    const notion = fakeWorkspace();
+    const ctx = createSyncContext(unitConfig(), silentLogger, {
+      store: createMemoryStore(),
+      notion: notion.api,
+    });
+    const target = (taskId: string) => todoTarget(ctx, taskId);
+    const apply = async (taskId: string, version: string, name: string) => {
+      const properties = { Name: title(name), 'Todoist ID': richText(taskId) };
+      const { stored } = await commitDesired(ctx.store, 'todo', taskId, {
+        version,
+        isDelete: false,
+        desired: JSON.stringify(properties),
+        desiredHash: contentHash(properties),
+      });
+      await applyEntity(ctx, target(taskId), stored);
+    };
+    // The child's update v3 is committed and shown without Parent (no parent page yet) and waits;
+    // its older delivery v1, committed earlier, finishes last and registers too.
+    await apply('child', 'v3', 'Child v3');
+    await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v3' });
+    await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v1' });
+    // The parent's page is made, and it links the children waiting for it.
+    await apply('parent', 'v1', 'Parent');
+    await adoptChildren(ctx, target, 'parent');
+
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    const link = pageOf('child')?.properties['Parent'] as { relation?: Array<{ id: string }> };
+    expect(link?.relation?.map((r) => r.id)).toEqual([pageOf('parent')?.id]);
   });
 });
