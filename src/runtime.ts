@@ -89,6 +89,7 @@ export function createSyncContext(
       owner: claimOwner,
       leaseMs: config.state.leaseMs,
       indexLagMs: config.notion.indexLagMs,
+      requestTimeoutMs: config.notion.timeoutMs,
       now,
     });
   let schemas: ReturnType<typeof checkSchemas> | undefined;

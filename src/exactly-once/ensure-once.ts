@@ -1,10 +1,12 @@
-import { AppError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { isOutcomeUnknown } from '../notion/errors.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { CLAIMS, type ClaimDoc, EnsureError, isEnsureError } from './claim-doc.js';
+import { type ClaimHandle, holdClaim } from './claim-handle.js';
 import { docId, type EntityKind, type StateKind } from './keys.js';
 import { LruMap } from './lru-map.js';
-import { createSingleFlight } from './single-flight.js';
+
+export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError } from './claim-doc.js';
 
 /*
  * ensure-once(kind, key) → Notion page id, across processes, with Notion as an index that lags.
@@ -19,41 +21,35 @@ import { createSingleFlight } from './single-flight.js';
  *                                                                     create() ✗ ALREADY_EXISTS
  *   lookup in Notion: none                                            wait (backoff) ...
  *   update(v1) ─────────────► pending{A, attempts 1, lastAttempt t1}  (fencing: fails if A lost it)
+ *   (heartbeat: update ─────► lease now+L, every L/3 while A works)
+ *   limiter admits POST: lease left ≥ timeout + lag? else do not send
  *   POST /v1/pages ··· ✗ response lost (outcome unknown)
  *   sleep until t1 + indexLag; lookup: found ─┐
  *   update(v2) ─────────────► ready{pageId}  ◄┘                       get(): ready → pageId
  *
- *   If A dies anywhere above, B waits until the lease ends, then takes the claim over with an
- *   update guarded by the version it read (only one taker wins). Because `attempts > 0`, B
- *   re-queries Notion only after lastAttempt + indexLag, so it adopts A's page instead of making
- *   a second one. The lease must outlast a Notion request plus the index lag
- *   (leaseMs > timeoutMs + indexLagMs), or a slow owner can be overtaken while its create is
- *   still in flight; finalise is fenced and a loser that created anyway discards its page.
+ *   If A dies or stalls anywhere above, B waits until the lease ends, then takes the claim over
+ *   with an update guarded by the version it read (only one taker wins). A create leaves only
+ *   while the lease covers its timeout plus the index lag, so by the end of the lease any page A
+ *   made is visible: B's look-up adopts it. Because `attempts > 0`, B also waits lastAttempt +
+ *   indexLag before it looks. Finalise is fenced; a page made under a lost claim is adopted or
+ *   trashed, never left live.
+ *
+ * In one process one flight owns a key at a time, whatever the caller: `find` joins an `ensure`
+ * in flight, an `ensure` waits for a `find` in flight and then continues, and `invalidate` and
+ * `point` wait for the flight too. A `find` gives back a claim it took without removing any
+ * record of an earlier owner's creates.
  */
-
-export interface ClaimDoc {
-  kind: StateKind;
-  /** The key, shortened, for people reading the store; the id is its hash. */
-  key: string;
-  state: 'pending' | 'ready';
-  owner: string;
-  leaseUntil: number;
-  pageId: string | null;
-  /** Creates started under this claim whose page was not yet confirmed. */
-  attempts: number;
-  lastAttemptAt: number;
-  updatedAt: number;
-}
 
 /** How ensure-once talks to Notion for one key. */
 export interface EnsureOps {
   /** Finds an existing live page for the key (the index may lag); the canonical one's id. */
   lookup(): Promise<string | undefined>;
   /**
-   * Creates the page and returns its id; a lost response throws an outcome-unknown error.
-   * Absent for `find`, which adopts an existing page but never makes one.
+   * Creates the page and returns its id; a lost response throws an outcome-unknown error. `admit`
+   * must be called when Notion's limiter lets the request leave (`beforeSend`): it throws when the
+   * claim's lease no longer covers the request. Absent for `find`, which never makes a page.
    */
-  create?(): Promise<string>;
+  create?(admit: () => void): Promise<string>;
   /** Trashes a page this call created but lost to another owner's page. */
   discard?(pageId: string): Promise<void>;
 }
@@ -73,6 +69,8 @@ export interface EnsureOnceDeps {
   owner: string;
   leaseMs: number;
   indexLagMs: number;
+  /** Notion's request timeout: a create leaves only with this plus the index lag of lease left. */
+  requestTimeoutMs?: number;
   /** How long a waiting caller waits for another owner before asking for a retry. */
   maxWaitMs?: number;
   maxCreateAttempts?: number;
@@ -81,28 +79,13 @@ export interface EnsureOnceDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type EnsureErrorCode = 'ensure_timeout' | 'lease_lost' | 'create_attempts_exhausted';
-
-export class EnsureError extends AppError<EnsureErrorCode> {
-  /** A page this owner created before it learnt the claim was no longer its own. */
-  readonly orphanPageId: string | undefined;
-  constructor(
-    code: EnsureErrorCode,
-    message: string,
-    options: { cause?: unknown; orphanPageId?: string } = {},
-  ) {
-    super(code, message, { cause: options.cause, transient: true });
-    this.orphanPageId = options.orphanPageId;
-  }
-}
-
-export function isEnsureError(value: unknown, code?: EnsureErrorCode): value is EnsureError {
-  return value instanceof EnsureError && (code === undefined || value.code === code);
-}
-
 /** Claims of page kinds by default; comments instantiate it with `'comment'` (a block id per comment). */
 export interface EnsureOnce<K extends StateKind = EntityKind> {
-  ensure(kind: K, key: string, ops: EnsureOps & { create(): Promise<string> }): Promise<EnsureResult>;
+  ensure(
+    kind: K,
+    key: string,
+    ops: EnsureOps & { create(admit: () => void): Promise<string> },
+  ): Promise<EnsureResult>;
   /**
    * The live page for a key if one exists: cached, being created by another owner (waited for),
    * or found in Notion (adopted). Never creates.
@@ -116,7 +99,10 @@ export interface EnsureOnce<K extends StateKind = EntityKind> {
   point(kind: K, key: string, pageId: string): Promise<void>;
 }
 
-export const CLAIMS = 'claims';
+interface Flight {
+  creates: boolean;
+  promise: Promise<SharedResult | undefined>;
+}
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -126,16 +112,45 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   const sleep = deps.sleep ?? defaultSleep;
   const maxWaitMs = deps.maxWaitMs ?? Math.max(60_000, 2 * deps.leaseMs + deps.indexLagMs);
   const maxAttempts = deps.maxCreateAttempts ?? 3;
+  const sendMarginMs = (deps.requestTimeoutMs ?? 0) + deps.indexLagMs;
+  if (deps.leaseMs <= sendMarginMs)
+    throw new TypeError(
+      `ensure-once: leaseMs (${deps.leaseMs}) must exceed timeout + index lag (${sendMarginMs})`,
+    );
   const memo = new LruMap<string>(deps.memoSize ?? 10_000);
-  const flight = createSingleFlight<SharedResult | undefined>();
+  const flights = new Map<string, Flight>();
   const { store, logger } = deps;
 
   const memoKey = (kind: StateKind, key: string) => `${kind}\u0000${key}`;
 
+  /** The key's one in-process flight: joined when one runs, else started. */
+  async function fly(kind: StateKind, key: string, ops: EnsureOps): Promise<SharedResult | undefined> {
+    const k = memoKey(kind, key);
+    for (;;) {
+      const running = flights.get(k);
+      if (!running) {
+        const flight: Flight = { creates: ops.create !== undefined, promise: Promise.resolve(undefined) };
+        flight.promise = ensureShared(kind, key, ops).finally(() => {
+          if (flights.get(k) === flight) flights.delete(k);
+        });
+        flights.set(k, flight);
+        return flight.promise;
+      }
+      if (running.creates === (ops.create !== undefined)) return running.promise;
+      // A find may come back empty-handed, an ensure may fail: then the caller runs its own flight.
+      const found = await running.promise.catch(() => undefined);
+      if (found) return found;
+    }
+  }
+
+  async function settled(kind: StateKind, key: string): Promise<void> {
+    await flights.get(memoKey(kind, key))?.promise.catch(() => undefined);
+  }
+
   async function ensure(kind: StateKind, key: string, ops: EnsureOps): Promise<EnsureResult> {
     const known = memo.get(memoKey(kind, key));
     if (known) return { pageId: known, created: false };
-    const result = await flight(memoKey(kind, key), () => ensureShared(kind, key, ops));
+    const result = await fly(kind, key, ops);
     if (!result) throw new EnsureError('ensure_timeout', `no page for the ${kind} and nothing created`);
     // Callers sharing one flight did not run their own create: only its author may treat the page as fresh.
     return { pageId: result.pageId, created: result.created && result.creator === ops };
@@ -149,25 +164,25 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     const id = docId(kind, key);
     const deadline = now() + maxWaitMs;
     let delay = 40;
-    let discardable: string | undefined;
+    let orphan: string | undefined;
     for (;;) {
       const snap = await store.get<ClaimDoc>(CLAIMS, id);
       if (snap?.data.state === 'ready' && snap.data.pageId) {
         memo.set(memoKey(kind, key), snap.data.pageId);
-        if (discardable && discardable !== snap.data.pageId)
-          await discard(ops, kind, discardable, snap.data.pageId);
+        if (orphan && orphan !== snap.data.pageId) await discard(ops, kind, orphan, snap.data.pageId);
         return { pageId: snap.data.pageId, created: false };
       }
-      const owned = await tryClaim(kind, key, id, snap);
-      if (owned) {
+      const won = await tryClaim(kind, key, id, snap);
+      if (won) {
         try {
-          const result = await own(kind, id, ops, owned);
+          const result = await own(kind, ops, won.claim, won.fresh, orphan);
           if (result) memo.set(memoKey(kind, key), result.pageId);
+          if (orphan && result && orphan !== result.pageId) await discard(ops, kind, orphan, result.pageId);
           return result;
         } catch (error) {
           if (!isEnsureError(error, 'lease_lost')) throw error;
           // Another owner took the claim while we worked; wait for its outcome like any loser.
-          discardable = error.orphanPageId ?? discardable;
+          orphan = error.orphanPageId ?? orphan;
           logger.info('claim taken over by another instance', { kind, claim: id });
         }
       }
@@ -188,8 +203,9 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     key: string,
     id: string,
     snap: Stored<ClaimDoc> | undefined,
-  ): Promise<Stored<ClaimDoc> | undefined> {
+  ): Promise<{ claim: ClaimHandle; fresh: boolean } | undefined> {
     const t = now();
+    const hold = (claim: Stored<ClaimDoc>) => holdClaim({ ...deps, now, sendMarginMs }, id, claim);
     if (!snap) {
       const fresh: ClaimDoc = {
         kind,
@@ -203,7 +219,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
         updatedAt: t,
       };
       try {
-        return await store.create(CLAIMS, id, fresh);
+        return { claim: hold(await store.create(CLAIMS, id, fresh)), fresh: true };
       } catch (error) {
         if (isStateError(error, 'already_exists')) {
           logger.info('claim held by another caller, waiting', { kind, claim: id });
@@ -213,9 +229,9 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       }
     }
     if (snap.data.state === 'pending' && snap.data.owner === deps.owner) {
-      // Ours, though no call here holds it: a write whose reply was lost and that the client retried
-      // landed. Single-flight means no other call in this process owns the key, so resume owning it.
-      return snap;
+      // Ours, though no flight here holds it (one flight per key): a write whose reply was lost and
+      // that the client retried landed. Resume owning it.
+      return { claim: hold(snap), fresh: false };
     }
     if (snap.data.state === 'pending' && snap.data.leaseUntil <= t) {
       try {
@@ -226,7 +242,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
           snap.version,
         );
         logger.info('expired claim taken over', { kind, claim: id, previousOwner: snap.data.owner });
-        return taken;
+        return { claim: hold(taken), fresh: false };
       } catch (error) {
         if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) return undefined;
         throw error;
@@ -238,64 +254,80 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   /** As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise. */
   async function own(
     kind: StateKind,
-    id: string,
     ops: EnsureOps,
-    owned: Stored<ClaimDoc>,
+    claim: ClaimHandle,
+    fresh: boolean,
+    orphan: string | undefined,
   ): Promise<SharedResult | undefined> {
-    let claim = owned;
-    for (;;) {
-      let pageId = await ops.lookup();
-      if (!pageId && claim.data.attempts > 0) {
-        const visibleAt = claim.data.lastAttemptAt + deps.indexLagMs;
-        if (now() < visibleAt) {
-          claim = await extend(id, claim, visibleAt - now());
-          await sleep(visibleAt - now());
+    let heldBack = 0;
+    try {
+      for (;;) {
+        let pageId = await ops.lookup();
+        const { attempts, lastAttemptAt } = claim.current().data;
+        if (!pageId && attempts > 0 && now() < lastAttemptAt + deps.indexLagMs) {
+          await sleep(lastAttemptAt + deps.indexLagMs - now());
           pageId = await ops.lookup();
         }
-      }
-      if (pageId) return { pageId: await finalise(id, claim, pageId, false), created: false };
-      if (!ops.create) {
-        // Nothing to adopt and nothing to make: give the key back untouched.
-        await store.remove(CLAIMS, id, claim.version).catch(() => undefined);
-        return undefined;
-      }
-      if (claim.data.attempts >= maxAttempts) {
-        throw new EnsureError(
-          'create_attempts_exhausted',
-          `${claim.data.attempts} creates for this ${kind} had unknown outcomes and none is visible yet`,
-        );
-      }
-      const t = now();
-      claim = await write(id, claim, {
-        attempts: claim.data.attempts + 1,
-        lastAttemptAt: t,
-        leaseUntil: t + deps.leaseMs,
-      });
-      try {
-        pageId = await ops.create();
-      } catch (error) {
-        if (isOutcomeUnknown(error)) {
-          logger.info('create outcome unknown; looking again after the index lag', { kind, claim: id });
-          // The page, if made, was made by now: its index lag counts from here, not from the request.
-          claim = await write(id, claim, { lastAttemptAt: now(), leaseUntil: now() + deps.leaseMs });
-          continue;
+        // A page this flight made under a claim it lost is known to exist even if the index lags.
+        pageId ??= orphan;
+        if (pageId) return { pageId: await finalise(claim, pageId, false), created: false };
+        if (!ops.create) {
+          await giveBack(claim, fresh);
+          return undefined;
         }
-        // A definite failure created nothing: hand the claim back at once.
-        await write(id, claim, { attempts: claim.data.attempts - 1, leaseUntil: 0 }).catch(() => undefined);
-        throw error;
+        if (attempts >= maxAttempts) {
+          throw new EnsureError(
+            'create_attempts_exhausted',
+            `${attempts} creates for this ${kind} had unknown outcomes and none is visible yet`,
+          );
+        }
+        const t = now();
+        await claim.write({ attempts: attempts + 1, lastAttemptAt: t, leaseUntil: t + deps.leaseMs });
+        try {
+          pageId = await ops.create(claim.admit);
+        } catch (error) {
+          if (isOutcomeUnknown(error)) {
+            logger.info('create outcome unknown; looking again after the index lag', {
+              kind,
+              claim: claim.id,
+            });
+            // The page, if made, was made by now: its index lag counts from here, not from the request.
+            await claim.write({ lastAttemptAt: now(), leaseUntil: now() + deps.leaseMs });
+            continue;
+          }
+          if (isEnsureError(error, 'lease_lost')) throw error;
+          if (isEnsureError(error, 'lease_short') && ++heldBack < 5) {
+            // Held back at admission, so nothing was sent: renew and try again.
+            await claim.write({ attempts, leaseUntil: now() + deps.leaseMs });
+            logger.info('create held back: the lease ran short while it queued', { kind, claim: claim.id });
+            continue;
+          }
+          // A definite failure created nothing: hand the claim back at once.
+          await claim.write({ attempts, leaseUntil: 0 }).catch(() => undefined);
+          throw error;
+        }
+        return { pageId: await finalise(claim, pageId, true), created: true, creator: ops };
       }
-      return { pageId: await finalise(id, claim, pageId, true), created: true, creator: ops };
+    } finally {
+      await claim.stop();
     }
   }
 
-  async function finalise(
-    id: string,
-    claim: Stored<ClaimDoc>,
-    pageId: string,
-    created: boolean,
-  ): Promise<string> {
+  /** A find that found nothing hands the key back: removed if it made the claim and no create ran, else unleased. */
+  async function giveBack(claim: ClaimHandle, fresh: boolean): Promise<void> {
+    await claim.stop();
+    const current = claim.current();
+    if (fresh && current.data.attempts === 0) {
+      await store.remove(CLAIMS, claim.id, current.version).catch(() => undefined);
+      return;
+    }
+    await claim.write({ leaseUntil: 0 }).catch(() => undefined);
+  }
+
+  async function finalise(claim: ClaimHandle, pageId: string, created: boolean): Promise<string> {
+    await claim.stop();
     try {
-      await write(id, claim, { state: 'ready', pageId, leaseUntil: 0, attempts: 0 });
+      await claim.write({ state: 'ready', pageId, leaseUntil: 0, attempts: 0 });
       return pageId;
     } catch (error) {
       if (isEnsureError(error, 'lease_lost') && created) {
@@ -303,32 +335,6 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       }
       throw error;
     }
-  }
-
-  /** A fenced write: succeeds only while the claim is still the version we hold. */
-  async function write(
-    id: string,
-    claim: Stored<ClaimDoc>,
-    patch: Partial<ClaimDoc>,
-  ): Promise<Stored<ClaimDoc>> {
-    try {
-      return await store.update(
-        CLAIMS,
-        id,
-        { ...claim.data, ...patch, owner: deps.owner, updatedAt: now() },
-        claim.version,
-      );
-    } catch (error) {
-      if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) {
-        throw new EnsureError('lease_lost', `claim ${id} changed under its owner`, { cause: error });
-      }
-      throw error;
-    }
-  }
-
-  async function extend(id: string, claim: Stored<ClaimDoc>, needMs: number): Promise<Stored<ClaimDoc>> {
-    const want = now() + needMs + deps.leaseMs;
-    return claim.data.leaseUntil >= want ? claim : write(id, claim, { leaseUntil: want });
   }
 
   async function discard(ops: EnsureOps, kind: StateKind, pageId: string, canonical: string): Promise<void> {
@@ -341,10 +347,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     async find(kind, key, lookup) {
       const known = memo.get(memoKey(kind, key));
       if (known) return known;
-      const result = await flight(`find\u0000${memoKey(kind, key)}`, () =>
-        ensureShared(kind, key, { lookup }),
-      );
-      return result?.pageId;
+      return (await fly(kind, key, { lookup }))?.pageId;
     },
     async peek(kind, key) {
       const known = memo.get(memoKey(kind, key));
@@ -355,7 +358,9 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       return snap.data.pageId;
     },
     async invalidate(kind, key, pageId) {
-      memo.delete(memoKey(kind, key));
+      await settled(kind, key);
+      // Only the page found gone is forgotten: a key re-pointed meanwhile keeps its new page.
+      if (memo.get(memoKey(kind, key)) === pageId) memo.delete(memoKey(kind, key));
       const id = docId(kind, key);
       const snap = await store.get<ClaimDoc>(CLAIMS, id);
       if (snap?.data.pageId !== pageId) return;
@@ -364,6 +369,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       });
     },
     async point(kind, key, pageId) {
+      await settled(kind, key);
       const id = docId(kind, key);
       const t = now();
       const doc: ClaimDoc = {

@@ -32,6 +32,9 @@ export interface EntityDoc {
 
 export const ENTITIES = 'entities';
 
+/** The desiredHash of a tombstone: an appliedHash equal to it means the sync trashed the page. */
+export const TOMBSTONE_HASH = 'deleted';
+
 export type CommitOutcome =
   | { verdict: 'apply' | 'duplicate'; stored: Stored<EntityDoc> }
   | { verdict: 'stale'; stored: Stored<EntityDoc> };

@@ -1,4 +1,4 @@
-import { type EntityDoc, markApplied, readEntity } from '../exactly-once/entity-state.js';
+import { type EntityDoc, markApplied, readEntity, TOMBSTONE_HASH } from '../exactly-once/entity-state.js';
 import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
@@ -50,10 +50,12 @@ export async function applyEntity(
       if (!pageId) {
         const result = await ctx.ensure.ensure(target.kind, target.key, {
           lookup: target.lookup,
-          create: async () => {
+          create: async (admit) => {
             ctx.brake?.check(target.kind);
             const db = ctx.databaseId(target.db);
-            return (await writeProperties(ctx, target, properties, (p) => ctx.notion.createPage(db, p))).id;
+            const write = (p: Record<string, PropertyInput>) =>
+              ctx.notion.createPage(db, p, { beforeSend: admit });
+            return (await writeProperties(ctx, target, properties, write)).id;
           },
           discard: trash,
         });
@@ -68,13 +70,19 @@ export async function applyEntity(
           if (twoWay) written = await writeChangedProperties(ctx, id, state, write);
           else await write(properties);
         } catch (error) {
-          if (!isPageGone(error) || revived) throw error;
-          // Trashed or deleted by hand in Notion: forget it and give the entity a live page again, once.
-          ctx.logger.info('cached page is gone; ensuring a new one', { kind: target.kind, pageId });
-          await ctx.ensure.invalidate(target.kind, target.key, pageId);
-          pageId = undefined;
+          if (!isPageGone(error)) throw error;
+          const decision = await onRefusedEdit(ctx, target, current, pageId, properties, revived);
+          if (decision.kind === 'fail') throw error;
+          if (decision.kind === 'newer') {
+            // A tombstone trashes this page (next round); a newer state is tried on it first.
+            current = decision.state;
+            continue;
+          }
           revived = true;
-          continue;
+          if (decision.kind === 'replace') {
+            pageId = undefined;
+            continue;
+          }
         }
       }
     }
@@ -87,4 +95,43 @@ export async function applyEntity(
     current = next;
   }
   throw new Error(`entity ${target.kind} did not settle after 10 rounds of concurrent changes`);
+}
+
+type RefusedEdit =
+  | { kind: 'newer'; state: Stored<EntityDoc> }
+  | { kind: 'restored' }
+  | { kind: 'replace' }
+  | { kind: 'fail' };
+
+/**
+ * A page that refuses edits (trashed or deleted). The committed state decides first: a tombstone or
+ * a newer state may mean another applier trashed it on purpose, and reviving would make a page
+ * that the next round trashes. Only when the newest state still wants a live page: a page the
+ * sync itself trashed (a project archived, now unarchived) is restored; one removed by someone
+ * else is forgotten so a live one is ensured (once per apply).
+ */
+async function onRefusedEdit(
+  ctx: SyncContext,
+  target: PageTarget,
+  current: Stored<EntityDoc>,
+  pageId: string,
+  properties: Record<string, PropertyInput>,
+  revived: boolean,
+): Promise<RefusedEdit> {
+  const newest = await readEntity(ctx.store, target.kind, target.key);
+  if (newest && newest.version !== current.version) return { kind: 'newer', state: newest };
+  if (revived) return { kind: 'fail' };
+  const log = { kind: target.kind, pageId };
+  if (current.data.appliedHash === TOMBSTONE_HASH) {
+    try {
+      await ctx.notion.updatePage(pageId, { inTrash: false, properties });
+      ctx.logger.info('page trashed by the sync is restored for the revived entity', log);
+      return { kind: 'restored' };
+    } catch (error) {
+      if (!isPageGone(error)) throw error;
+    }
+  }
+  ctx.logger.info('page removed outside the sync; ensuring a new one', log);
+  await ctx.ensure.invalidate(target.kind, target.key, pageId);
+  return { kind: 'replace' };
 }

@@ -1,5 +1,5 @@
 import { displayName, normaliseName } from '../exactly-once/keys.js';
-import { titleEquals } from '../notion/filters.js';
+import { titleContains } from '../notion/filters.js';
 import { readTitle, title } from '../notion/properties.js';
 import type { SyncContext } from './context.js';
 import { findOldest } from './lookup.js';
@@ -11,15 +11,17 @@ export async function ensureArea(ctx: SyncContext, name: string): Promise<string
   const db = ctx.databaseId('areas');
   const result = await ctx.ensure.ensure('area', key, {
     lookup: () =>
+      // `equals` is case-sensitive: a page made as "Work" would be invisible to a look-up for "WORK",
+      // and whoever takes a claim over must see every spelling. The accept test is the exact rule.
       findOldest(
         ctx,
         'areas',
-        titleEquals('Name', shown),
+        titleContains('Name', longestWord(shown)),
         (p) => normaliseName(readTitle(p, 'Name')) === key,
       ),
-    create: async () => {
+    create: async (admit) => {
       ctx.brake?.check('area');
-      return (await ctx.notion.createPage(db, { Name: title(shown) })).id;
+      return (await ctx.notion.createPage(db, { Name: title(shown) }, { beforeSend: admit })).id;
     },
     discard: async (pageId) => {
       await ctx.notion.updatePage(pageId, { inTrash: true });
@@ -27,6 +29,11 @@ export async function ensureArea(ctx: SyncContext, name: string): Promise<string
   });
   if (result.created) ctx.logger.info('area page created', { area: shown, pageId: result.pageId });
   return result.pageId;
+}
+
+/** The longest word of a name: a case-insensitive `contains` on it finds every spelling of the name. */
+function longestWord(name: string): string {
+  return name.split(' ').reduce((best, word) => (word.length > best.length ? word : best), '');
 }
 
 /** Area page ids for a task's area names, in order, without repeats. */

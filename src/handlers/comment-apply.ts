@@ -86,9 +86,9 @@ export async function applyComment(
       if (!blockId) {
         const result = await claims.ensure('comment', noteId, {
           lookup,
-          create: async () => {
+          create: async (admit) => {
             ctx.brake?.check('comment');
-            return insertComment(deps, pageId, noteId, block, listing);
+            return insertComment(deps, pageId, noteId, block, listing, admit);
           },
           discard: (id) => blocks.remove(id).catch(ignoreGone),
         });

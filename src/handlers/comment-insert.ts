@@ -44,18 +44,23 @@ export async function insertComment(
   block: BlockInput,
   /** The page's blocks as a look-up just listed them (listed again when absent). */
   listing?: readonly NotionBlock[],
+  /** The claim's admission check, run when the limiter lets each append out (ensure-once's lease rule). */
+  admit?: () => void,
 ): Promise<string> {
   const { ctx, blocks, claims } = deps;
   const place = placeComment(listing ?? (await listBlocks(blocks, pageId)), blockKey(block));
   const moved = 'displace' in place ? await storedBlock(ctx, place.displace.noteId) : undefined;
   if (!('displace' in place) || !moved) {
     const after = 'after' in place ? place.after : undefined;
-    return pickCreated(await blocks.append(pageId, [block], { after }), noteId);
+    return pickCreated(await blocks.append(pageId, [block], { after, beforeSend: admit }), noteId);
   }
   // Only "after" exists: copy the first comment one block down, re-point its claim, then write
   // the new comment into the first block, so the page reads in posted order.
   const { blockId, noteId: movedId } = place.displace;
-  const copy = pickCreated(await blocks.append(pageId, [moved], { after: blockId }), movedId);
+  const copy = pickCreated(
+    await blocks.append(pageId, [moved], { after: blockId, beforeSend: admit }),
+    movedId,
+  );
   await claims.point('comment', movedId, copy);
   await blocks.update(blockId, block);
   ctx.logger.info('comment placed before the earlier first comment', { noteId, movedNoteId: movedId });

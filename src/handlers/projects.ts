@@ -46,14 +46,14 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
   const target = projectTarget(ctx, projectId);
   const result = await ctx.ensure.ensure('project', projectId, {
     lookup: target.lookup,
-    create: async () => {
+    create: async (admit) => {
       ctx.brake?.check('project');
       const properties = projectProperties(
         await ctx.properties('projects'),
         projectId,
         await projectName(ctx, projectId),
       );
-      return (await ctx.notion.createPage(ctx.databaseId('projects'), properties)).id;
+      return (await ctx.notion.createPage(ctx.databaseId('projects'), properties, { beforeSend: admit })).id;
     },
   });
   return result.pageId;

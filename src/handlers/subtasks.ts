@@ -37,6 +37,16 @@ const pendingId = (parentId: string) => docId('pending_parent', parentId);
 /** The Parent relation value for a parent page. */
 export const parentValue = (pageId: string): PropertyInput => ({ relation: [{ id: pageId }] });
 
+/** Whether a stored desired state (JSON properties) carries a Parent relation. */
+export function hasParent(desired: string | null): boolean {
+  try {
+    const parent = (JSON.parse(desired ?? '{}') as Record<string, { relation?: unknown[] }>)['Parent'];
+    return (parent?.relation?.length ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The parent's Todo page if it exists (store, else a Notion look-up adopted); never creates it. */
 export async function resolveParent(ctx: SyncContext, parentId: string): Promise<string | undefined> {
   const known = await ctx.ensure.peek('todo', parentId);
@@ -87,10 +97,13 @@ export async function awaitParent(
   target: (taskId: string) => PageTarget,
   child: { taskId: string; parentId: string; version: string },
 ): Promise<void> {
-  await editPending(ctx, child.parentId, (list) => [
-    ...list.filter((c) => c.taskId !== child.taskId),
-    { taskId: child.taskId, version: child.version },
-  ]);
+  // The newest state waits: an older delivery that finishes late must not put its version back,
+  // or the parent would find the child moved past it and link nothing.
+  await editPending(ctx, child.parentId, (list) =>
+    list.some((c) => c.taskId === child.taskId && c.version >= child.version)
+      ? list
+      : [...list.filter((c) => c.taskId !== child.taskId), { taskId: child.taskId, version: child.version }],
+  );
   if (await ctx.ensure.peek('todo', child.parentId)) await adoptChildren(ctx, target, child.parentId);
 }
 

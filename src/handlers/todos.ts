@@ -14,7 +14,7 @@ import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildren, awaitParent, resolveParent } from './subtasks.js';
+import { adoptChildren, awaitParent, hasParent, resolveParent } from './subtasks.js';
 import { draftTask, mergeDraft, taskFields } from './task-draft.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
@@ -116,8 +116,15 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     const applied = toApply ? await applyEntity(ctx, target, toApply) : 'unchanged';
     if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
-    if (fields.parentId && !draft.properties['Parent'] && (await ctx.properties('todos')).has('Parent'))
-      await awaitParent(ctx, targetOf, { taskId: task.id, parentId: fields.parentId, version });
+    // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
+    // commits nothing (same version), so the state without Parent must still wait for it.
+    const stored = outcome.stored.data;
+    if (fields.parentId && !hasParent(stored.desired) && (await ctx.properties('todos')).has('Parent'))
+      await awaitParent(ctx, targetOf, {
+        taskId: task.id,
+        parentId: fields.parentId,
+        version: stored.version,
+      });
     await adoptChildren(ctx, targetOf, task.id);
     return applied;
   });

@@ -67,7 +67,7 @@ export function createBlocks(request: NotionRequest, version: NotionVersion): No
         'PATCH',
         `${path(parentId)}/children`,
         appendBody(version, children, req?.after),
-        { idempotent: false, priority: priority(req) },
+        { idempotent: false, priority: priority(req), beforeSend: req?.beforeSend },
       );
       try {
         return parseList(answer, route).results.map((b) => parseBlock(b, route));

@@ -1,6 +1,11 @@
 /** Query filter builders; Notion nests compound filters at most two levels deep. */
 import type { Filter } from './types.js';
 
+/** Title property contains `value` (case-insensitive on Notion's side). */
+export function titleContains(property: string, value: string): Filter {
+  return { property, title: { contains: value } };
+}
+
 /** Title property equals `value` (exact, case-sensitive on Notion's side). */
 export function titleEquals(property: string, value: string): Filter {
   return { property, title: { equals: value } };

@@ -17,6 +17,8 @@ export interface HttpRequestOptions {
    */
   idempotent?: boolean;
   priority?: Priority;
+  /** Called as the limiter admits the request, each time; throwing keeps it from being sent. */
+  beforeSend?: (() => void) | undefined;
 }
 
 export interface NotionHttpOptions {
@@ -138,11 +140,23 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     let serverRetries = 0;
     for (;;) {
       let failure: NotionError;
+      let heldBack = false;
       try {
-        return await limiter.schedule(() => once(method, path, body, route, idempotent), {
-          priority: opts.priority ?? 'normal',
-        });
+        return await limiter.schedule(
+          () => {
+            try {
+              opts.beforeSend?.();
+            } catch (error) {
+              heldBack = true;
+              throw error;
+            }
+            return once(method, path, body, route, idempotent);
+          },
+          { priority: opts.priority ?? 'normal' },
+        );
       } catch (error) {
+        // Refused at admission: nothing left this machine, and the refusal is the caller's to handle.
+        if (heldBack) throw error;
         failure = isNotionError(error) ? error : translate(route, error, false);
       }
       const maybeSent = !neverSent.has(failure);

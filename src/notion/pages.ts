@@ -38,7 +38,7 @@ export function createPages(http: NotionHttp, catalog: DatabaseCatalog, version:
       'POST',
       '/v1/pages',
       { parent, properties },
-      { idempotent: false, priority },
+      { idempotent: false, priority, beforeSend: request.beforeSend },
     );
     try {
       return parsePage(answer, 'POST /v1/pages');

@@ -30,7 +30,7 @@ export interface DatabaseSchema {
 }
 
 export type Filter =
-  | { property: string; title: { equals: string } }
+  | { property: string; title: { equals: string } | { contains: string } }
   | { property: string; rich_text: { equals: string } | { is_empty: true } }
   | { property: string; relation: { contains: string } | { is_empty: true } }
   | { property: string; select: { equals: string } }
@@ -55,6 +55,11 @@ export type Priority = 'normal' | 'low';
 export interface RequestOptions {
   /** Background work (the start-up audit) yields to event handling in the shared limiter. */
   priority?: Priority;
+  /**
+   * Runs when the limiter lets the request leave, each time it does (a 429 retry leaves again);
+   * throwing keeps the request from being sent and fails the call with that error.
+   */
+  beforeSend?: () => void;
 }
 
 /** A block of page content as Notion returns it (loosely typed: `type` names the key holding its content). */

@@ -31,7 +31,11 @@ export function createFakeNotion(databases: Record<string, Record<string, string
     if ('and' in filter) return filter.and.every((f) => matches(page, f));
     if ('or' in filter) return filter.or.some((f) => matches(page, f));
     const value = page.properties[filter.property];
-    if ('title' in filter) return text(value) === filter.title.equals;
+    if ('title' in filter) {
+      if ('contains' in filter.title)
+        return text(value).toLowerCase().includes(filter.title.contains.toLowerCase());
+      return text(value) === filter.title.equals;
+    }
     if ('rich_text' in filter && 'equals' in filter.rich_text) return text(value) === filter.rich_text.equals;
     if ('select' in filter)
       return (value as { select?: { name?: string } | null })?.select?.name === filter.select.equals;

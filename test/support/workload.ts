@@ -19,6 +19,8 @@ export interface ExpectedTask {
   deleted: boolean;
   areas: string[];
   priority: string;
+  /** The parent task of a subtask (never deleted in a workload). */
+  parentId?: string | null;
 }
 
 export interface Workload {
@@ -72,6 +74,8 @@ export interface WorkloadOptions {
   deleteShare?: number;
   seed?: number;
   projectId?: string;
+  /** Share of tasks made as subtasks of the task made just before them (default 0). */
+  subtaskShare?: number;
 }
 
 /** Builds a workload; area names are written with varying case and spacing, as people type them. */
@@ -82,8 +86,18 @@ export function makeWorkload(options: WorkloadOptions): Workload {
   const expected = new Map<string, ExpectedTask>();
   const base = Date.parse('2026-11-01T09:00:00Z');
   let seq = 0;
+  // Drawn from a generator of its own, so a workload without subtasks stays what it always was.
+  const family = rng((options.seed ?? 1) + 7919);
+  const isChild = Array.from(
+    { length: options.tasks },
+    (_, t) => t > 0 && family() < (options.subtaskShare ?? 0),
+  );
+  let previousId: string | null = null;
   for (let t = 0; t < options.tasks; t++) {
     const taskId = `task${String(t).padStart(4, '0')}X${Math.floor(random() * 1e6).toString(36)}`;
+    const parentId = isChild[t] ? previousId : null;
+    // A task with a subtask is never deleted: its child's Parent must end on a live page.
+    const deletable = !isChild[t + 1];
     const perTask = options.eventsPerTask ?? 4;
     let state: ExpectedTask = {
       taskId,
@@ -95,7 +109,7 @@ export function makeWorkload(options: WorkloadOptions): Workload {
     };
     for (let e = 0; e < perTask; e++) {
       const last = e === perTask - 1;
-      const deleting = last && random() < (options.deleteShare ?? 0.15);
+      const deleting = last && random() < (options.deleteShare ?? 0.15) && deletable;
       let eventName = e === 0 ? 'item:added' : 'item:updated';
       const area = areaNames[Math.floor(random() * areaNames.length)] ?? 'Home';
       const spelled = random() < 0.3 ? ` ${area.toUpperCase()} ` : area;
@@ -114,7 +128,7 @@ export function makeWorkload(options: WorkloadOptions): Workload {
         user_id: '5120884',
         project_id: options.projectId ?? '6cVp2Lk7NzQf9BsW',
         section_id: null,
-        parent_id: null,
+        parent_id: parentId,
         content: name,
         description: e % 2 === 0 ? '' : `Notes for task ${t}, revision ${e}`,
         labels: [...areas.map((a) => `area:${a}`), 'errand'],
@@ -151,10 +165,12 @@ export function makeWorkload(options: WorkloadOptions): Workload {
         deleted: deleting,
         areas: [...new Set(areas.map((a) => a.trim().toLowerCase()))].sort(),
         priority: `P${5 - priority}`,
+        parentId,
       };
       if (deleting) break;
     }
     expected.set(taskId, state);
+    previousId = taskId;
   }
   return { events, expected, areaNames };
 }

@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { NotionError } from '../../src/notion/errors.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
+import { stallable } from '../support/stallable-store.js';
 
 /** A stand-in for Notion's pages and lagging query index, enough to drive ensure-once. */
 function fakeIndex(lagMs: number) {
@@ -80,8 +81,19 @@ describe('ensure-once', () => {
   it('an owner that dies between create and finalise is taken over after its lease and its page adopted', async () => {
     const store = createMemoryStore();
     const notion = fakeIndex(150);
-    const dying = instance(store, 'dies', 300);
-    void dying.ensure('area', 'garden', notion.ops('garden', { hangAfterCreate: () => true }));
+    // Dead after its create: it never answers again, nor reaches the store (no lease renewal).
+    const grave = stallable(store);
+    const dying = instance(grave.view, 'dies', 300);
+    void dying.ensure(
+      'area',
+      'garden',
+      notion.ops('garden', {
+        hangAfterCreate: () => {
+          grave.stall();
+          return true;
+        },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const survivor = instance(store, 'survives', 300);
     const result = await survivor.ensure('area', 'garden', notion.ops('garden'));

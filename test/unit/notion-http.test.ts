@@ -136,6 +136,29 @@ describe('the Notion HTTP choke point', () => {
     await api.close();
   });
 
+  it('a create is checked again each time the limiter admits it, and one refused at admission is never sent', async () => {
+    const { api, writes } = await fakeNotion((_req, res, _b, n) =>
+      n === 2
+        ? json(
+            res,
+            429,
+            { object: 'error', code: 'rate_limited', message: 'slow' },
+            { 'retry-after': '1', 'retry-after-ms': '30' },
+          )
+        : json(res, 200, PAGE),
+    );
+    let admissions = 0;
+    const refusal = new Error('lease too short');
+    const beforeSend = () => {
+      admissions += 1;
+      if (admissions === 2) throw refusal;
+    };
+    await expect(api.createPage(DB, {}, { beforeSend })).rejects.toBe(refusal);
+    expect(admissions).toBe(2);
+    expect(writes()).toHaveLength(1);
+    await api.close();
+  });
+
   it('a read answered 503 twice is retried and succeeds', async () => {
     const { api, seen } = await fakeNotion((_req, res, _b, n) =>
       n <= 2

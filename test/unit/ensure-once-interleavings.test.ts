@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLAIMS,
+  type ClaimDoc,
+  createEnsureOnce,
+  type EnsureOps,
+} from '../../src/exactly-once/ensure-once.js';
+import { docId } from '../../src/exactly-once/keys.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { createMemoryStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/store.js';
+import { stallable } from '../support/stallable-store.js';
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Notion for one workspace: pages, a query index that lags `lagMs`, and a create that first waits
+ * `queueMs` in the limiter's queue (then is admitted, or refused by `admit`) and lands `sendMs` later.
+ */
+function slowNotion(lagMs: number) {
+  const pages: Array<{ id: string; key: string; at: number; trashed: boolean }> = [];
+  let n = 0;
+  return {
+    pages,
+    live: (key: string) => pages.filter((p) => p.key === key && !p.trashed),
+    ops(key: string, timing: { queueMs?: number; sendMs?: number; afterCreate?: () => Promise<void> } = {}) {
+      const ops: EnsureOps & { create(admit: () => void): Promise<string> } = {
+        lookup: async () => {
+          await wait(2);
+          const visible = pages.filter((p) => p.key === key && !p.trashed && Date.now() >= p.at + lagMs);
+          return visible.sort((a, b) => a.at - b.at)[0]?.id;
+        },
+        create: async (admit) => {
+          await wait(timing.queueMs ?? 0);
+          admit();
+          await wait(timing.sendMs ?? 5);
+          const page = { id: `page-${++n}`, key, at: Date.now(), trashed: false };
+          pages.push(page);
+          await timing.afterCreate?.();
+          return page.id;
+        },
+        discard: async (id) => {
+          const page = pages.find((p) => p.id === id);
+          if (page) page.trashed = true;
+        },
+      };
+      return ops;
+    },
+  };
+}
+
+function instance(store: StateStore, owner: string, leaseMs: number, indexLagMs: number, timeoutMs = 0) {
+  return createEnsureOnce({
+    store,
+    logger: silentLogger,
+    owner,
+    leaseMs,
+    indexLagMs,
+    requestTimeoutMs: timeoutMs,
+    maxWaitMs: 10_000,
+  });
+}
+
+describe('ensure-once interleavings', () => {
+  it("a task's own ensure and a child's find of it in one process make one page, and the ensure made it", async () => {
+    const store = createMemoryStore();
+    const notion = slowNotion(200);
+    const inst = instance(store, 'a', 2_000, 200);
+    const ensuring = inst.ensure('todo', 'parent', notion.ops('parent', { sendMs: 250 }));
+    await wait(20);
+    const found = inst.find('todo', 'parent', notion.ops('parent').lookup);
+    const [result, seen] = await Promise.all([ensuring, found]);
+    expect(notion.pages).toHaveLength(1);
+    expect(result).toEqual({ pageId: notion.pages[0]?.id, created: true });
+    expect(seen).toBe(result.pageId);
+  });
+
+  it('a find that finds nothing keeps the record of an earlier owner’s create', async () => {
+    const store = createMemoryStore();
+    const notion = slowNotion(100);
+    const id = docId('todo', 't1');
+    const t = Date.now();
+    const dead: ClaimDoc = {
+      kind: 'todo',
+      key: 't1',
+      state: 'pending',
+      owner: 'gone',
+      leaseUntil: t - 1,
+      pageId: null,
+      attempts: 1,
+      lastAttemptAt: t - 5_000,
+      updatedAt: t - 5_000,
+    };
+    await store.create(CLAIMS, id, dead);
+    expect(
+      await instance(store, 'a', 2_000, 100).find('todo', 't1', notion.ops('t1').lookup),
+    ).toBeUndefined();
+    const after = await store.get<ClaimDoc>(CLAIMS, id);
+    expect(after?.data).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(after?.data.leaseUntil).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('a page made under a claim that was lost meanwhile is adopted, not left beside a second one', async () => {
+    const store = createMemoryStore();
+    const notion = slowNotion(300);
+    const id = docId('area', 'home');
+    // Someone removes the claim while the create is under way (as an invalidation by another caller would).
+    const ops = notion.ops('home', {
+      afterCreate: async () => {
+        const snap = await store.get(CLAIMS, id);
+        if (snap) await store.remove(CLAIMS, id, snap.version);
+      },
+    });
+    const result = await instance(store, 'a', 2_000, 300).ensure('area', 'home', ops);
+    expect(notion.pages).toHaveLength(1);
+    expect(result.pageId).toBe(notion.pages[0]?.id);
+  });
+
+  it('an owner whose create waits in the queue longer than the lease keeps its claim (renewed) and makes one page', async () => {
+    const store = createMemoryStore();
+    const notion = slowNotion(100);
+    const slow = instance(store, 'slow', 600, 100, 100);
+    const ensuring = slow.ensure('project', 'p1', notion.ops('p1', { queueMs: 1_000 }));
+    // Past the first lease: without renewal the claim would be free to take now.
+    await wait(700);
+    const other = await instance(store, 'other', 600, 100, 100).ensure('project', 'p1', notion.ops('p1'));
+    expect((await ensuring).pageId).toBe(other.pageId);
+    expect(notion.pages).toHaveLength(1);
+  });
+
+  it('an owner cut off from the store past its lease never sends its create after a taker made the page', async () => {
+    const store = createMemoryStore();
+    const cut = stallable(store);
+    const notion = slowNotion(100);
+    const stalled = instance(cut.view, 'stalled', 600, 100, 100);
+    const ensuring = stalled.ensure('project', 'p2', notion.ops('p2', { queueMs: 900 }));
+    await wait(50);
+    cut.stall();
+    const taker = await instance(store, 'taker', 600, 100, 100).ensure('project', 'p2', notion.ops('p2'));
+    await wait(1_000);
+    cut.resume();
+    expect((await ensuring).pageId).toBe(taker.pageId);
+    expect(notion.pages).toHaveLength(1);
+  });
+});

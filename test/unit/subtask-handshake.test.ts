@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { contentHash } from '../../src/exactly-once/content-hash.js';
+import { commitDesired } from '../../src/exactly-once/entity-state.js';
+import { docId } from '../../src/exactly-once/keys.js';
+import { applyEntity } from '../../src/handlers/apply-entity.js';
+import type { SyncContext } from '../../src/handlers/context.js';
+import { handleMessage } from '../../src/handlers/handle-message.js';
+import { adoptChildren, awaitParent, PENDING_PARENTS } from '../../src/handlers/subtasks.js';
+import { todoTarget } from '../../src/handlers/todos.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { richText, title } from '../../src/notion/properties.js';
+import { createSyncContext } from '../../src/runtime.js';
+import { createMemoryStore } from '../../src/state/memory.js';
+import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
+import { makeWorkload } from '../support/workload.js';
+
+let n = 0;
+function deliver(ctx: SyncContext, body: string) {
+  n += 1;
+  return handleMessage(ctx, {
+    body: Buffer.from(body),
+    attributes: { deliveryId: `s${n}` },
+    messageId: `m${n}`,
+  });
+}
+
+describe('a subtask and its parent', () => {
+  it('a subtask redelivered after a crash that lost its waiting entry is linked once its parent exists', async () => {
+    const notion = fakeWorkspace();
+    const store = createMemoryStore();
+    const ctx = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    const workload = makeWorkload({ tasks: 2, eventsPerTask: 1, deleteShare: 0, subtaskShare: 1, seed: 3 });
+    const [parentAdded, childAdded] = workload.events;
+    if (!parentAdded || !childAdded) throw new Error('workload without two tasks');
+
+    // The child comes first and is written without Parent; its process dies before it registers as waiting.
+    await deliver(ctx, childAdded.body);
+    const waiting = await store.get(PENDING_PARENTS, docId('pending_parent', parentAdded.taskId));
+    if (waiting)
+      await store.remove(PENDING_PARENTS, docId('pending_parent', parentAdded.taskId), waiting.version);
+    await deliver(ctx, parentAdded.body);
+    // Pub/Sub redelivers the child's event.
+    await deliver(ctx, childAdded.body);
+
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    const link = pageOf(childAdded.taskId)?.properties['Parent'] as { relation?: Array<{ id: string }> };
+    expect(link?.relation?.map((r) => r.id)).toEqual([pageOf(parentAdded.taskId)?.id]);
+  });
+
+  it('a child whose older delivery finishes after its newer one is still linked when the parent arrives', async () => {
+    const notion = fakeWorkspace();
+    const ctx = createSyncContext(unitConfig(), silentLogger, {
+      store: createMemoryStore(),
+      notion: notion.api,
+    });
+    const target = (taskId: string) => todoTarget(ctx, taskId);
+    const apply = async (taskId: string, version: string, name: string) => {
+      const properties = { Name: title(name), 'Todoist ID': richText(taskId) };
+      const { stored } = await commitDesired(ctx.store, 'todo', taskId, {
+        version,
+        isDelete: false,
+        desired: JSON.stringify(properties),
+        desiredHash: contentHash(properties),
+      });
+      await applyEntity(ctx, target(taskId), stored);
+    };
+    // The child's update v3 is committed and shown without Parent (no parent page yet) and waits;
+    // its older delivery v1, committed earlier, finishes last and registers too.
+    await apply('child', 'v3', 'Child v3');
+    await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v3' });
+    await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v1' });
+    // The parent's page is made, and it links the children waiting for it.
+    await apply('parent', 'v1', 'Parent');
+    await adoptChildren(ctx, target, 'parent');
+
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    const link = pageOf('child')?.properties['Parent'] as { relation?: Array<{ id: string }> };
+    expect(link?.relation?.map((r) => r.id)).toEqual([pageOf('parent')?.id]);
+  });
+});
