@@ -1,3 +1,4 @@
+import { formatterFor } from './due.js';
 import type { TodoistDue } from './schemas.js';
 
 /** A Notion date as a comparable key: the day for a date, the instant (ms) for a date-time. */
@@ -11,21 +12,8 @@ const HAS_OFFSET = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 
 /** Offset (ms) of an IANA zone at an instant; undefined for an unknown zone. */
 function zoneOffsetMs(zone: string, epochMs: number): number | undefined {
-  let f: Intl.DateTimeFormat;
-  try {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-  } catch {
-    return undefined;
-  }
+  const f = formatterFor(zone);
+  if (!f) return undefined;
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(new Date(epochMs))) p[part.type] = Number(part.value);
   const wall = Date.UTC(

@@ -20,7 +20,7 @@ const OFFSET_ZONE = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
 /** A formatter for an IANA zone, or null when the runtime does not know the zone. */
-function formatterFor(zone: string): Intl.DateTimeFormat | null {
+export function formatterFor(zone: string): Intl.DateTimeFormat | null {
   let f = formatters.get(zone);
   if (f === undefined) {
     try {
