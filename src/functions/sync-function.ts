@@ -1,0 +1,40 @@
+/**
+ * syncTodoistEvent: one Pub/Sub message applied to Notion exactly once. Loaded on first use (or at
+ * start-up when it is the served target), so only this function's process pays for its modules.
+ */
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import { startStartupAudit } from '../audit/startup-audit.js';
+import type { Config } from '../config/index.js';
+import { handleMessage } from '../handlers/handle-message.js';
+import { decodeMessage, MessageError } from '../handlers/pubsub-message.js';
+import type { Logger } from '../log/logger.js';
+import { createSyncContext } from '../runtime.js';
+import { retrySignal } from './retry-signal.js';
+
+/** Builds the instance (and starts its background duplicate audit); returns the event handler. */
+export function createSyncFunction(
+  config: Config,
+  logger: Logger,
+): (event: CloudEvent<unknown>) => Promise<void> {
+  const ctx = createSyncContext(config, logger);
+  // The duplicate audit runs in the background at low priority; it never delays or fails events.
+  void startStartupAudit(ctx);
+  return async (event) => {
+    let message: ReturnType<typeof decodeMessage>;
+    try {
+      message = decodeMessage(event.data, event.id);
+    } catch (error) {
+      if (!(error instanceof MessageError)) throw error;
+      ctx.logger.error('poison message acknowledged without applying', {
+        reason: error.message,
+        cloudEventId: event.id,
+      });
+      return;
+    }
+    try {
+      await handleMessage(ctx, message);
+    } catch (error) {
+      throw retrySignal(error);
+    }
+  };
+}
