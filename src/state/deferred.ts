@@ -19,7 +19,8 @@ export function createDeferredStore(build: () => Promise<StateStore>): StateStor
     create: async (collection, id, data) => (await ready()).create(collection, id, data),
     update: async (collection, id, data, expectedVersion) =>
       (await ready()).update(collection, id, data, expectedVersion),
-    remove: async (collection, id, expectedVersion) => (await ready()).remove(collection, id, expectedVersion),
+    remove: async (collection, id, expectedVersion) =>
+      (await ready()).remove(collection, id, expectedVersion),
     list: async (collection) => (await ready()).list(collection),
     async close() {
       if (store) await (await store).close();
