@@ -17,6 +17,9 @@ export function createSyncFunction(
   logger: Logger,
 ): (event: CloudEvent<unknown>) => Promise<void> {
   const ctx = createSyncContext(config, logger);
+  // Every event needs the schemas: reading them now overlaps the first event's own arrival. The
+  // read is shared with that event, and a failure is not kept (the event reads again and reports).
+  ctx.properties('todos').catch(() => undefined);
   // The duplicate audit runs in the background at low priority; it never delays or fails events.
   void startStartupAudit(ctx);
   return async (event) => {
