@@ -1,5 +1,7 @@
 import type { Config } from '../config/index.js';
+import { isMetadataError, metadataCredentials } from '../gcp/metadata-server.js';
 import { createDeferredStore } from './deferred.js';
+import { createFirestoreRestStore } from './firestore-rest.js';
 import { createMemoryStore } from './memory.js';
 import type { StateStore } from './store.js';
 
@@ -10,15 +12,27 @@ export { isStateError, StateError, type StateErrorCode, type StateStore, type St
 
 /**
  * Builds the configured adapter: Firestore (default, shared by instances) or memory (one process
- * only). The Firestore client is imported on the store's first call, not when this module loads.
+ * only). Firestore is reached over REST on the emulator and on Google Cloud (token from the
+ * metadata server); the client library, imported only then, serves where there is no metadata
+ * server (a laptop with Application Default Credentials). The choice is made on the first call.
  */
 export function createStateStore(config: Config['state']): StateStore {
   if (config.store === 'memory') return createMemoryStore();
-  return createDeferredStore(async () =>
-    (await import('./firestore.js')).createFirestoreStore({
-      projectId: config.projectId,
+  const rest = { projectId: config.projectId, collectionPrefix: config.collectionPrefix };
+  if (config.firestoreEmulatorHost)
+    return createFirestoreRestStore({
+      ...rest,
       emulatorHost: config.firestoreEmulatorHost,
-      collectionPrefix: config.collectionPrefix,
-    }),
-  );
+      credentials: undefined,
+    });
+  return createDeferredStore(async () => {
+    const credentials = metadataCredentials();
+    try {
+      await credentials.token();
+      return createFirestoreRestStore({ ...rest, emulatorHost: undefined, credentials });
+    } catch (error) {
+      if (!isMetadataError(error)) throw error;
+      return (await import('./firestore.js')).createFirestoreStore({ ...rest, emulatorHost: undefined });
+    }
+  });
 }

@@ -3,7 +3,7 @@
  * metadata server); the maintained client where there is no metadata server (a laptop with
  * Application Default Credentials), loaded only then.
  */
-import { isMetadataError, metadataCredentials } from './metadata-server.js';
+import { isMetadataError, metadataCredentials } from '../gcp/metadata-server.js';
 import type { Publish } from './receiver.js';
 import { createRestPublisher } from './rest-publisher.js';
 

@@ -4,7 +4,7 @@
  * that, which tripled the receiver's cold start, so the receiver speaks REST where it can.
  */
 import { AppError } from '../errors.js';
-import type { Credentials } from './metadata-server.js';
+import type { Credentials } from '../gcp/metadata-server.js';
 import type { Publish } from './receiver.js';
 
 export class PublishError extends AppError<'publish_failed'> {

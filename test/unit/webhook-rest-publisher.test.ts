@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMetadataError, metadataCredentials } from '../../src/webhook/metadata-server.js';
+import { isMetadataError, metadataCredentials } from '../../src/gcp/metadata-server.js';
 import { choosePublisher } from '../../src/webhook/publisher-choice.js';
 import { createRestPublisher } from '../../src/webhook/rest-publisher.js';
 
