@@ -36,9 +36,7 @@ describe('what each function loads at cold start', () => {
   it('the entry point loads no function of its own, only functions-framework and the configuration', () => {
     const graph = moduleGraph('index.ts');
     expect(loaded(graph, 'functions/')).toEqual([]);
-    expect([...graph].filter((m) => !m.endsWith('.ts'))).toEqual([
-      '@google-cloud/functions-framework',
-    ]);
+    expect([...graph].filter((m) => !m.endsWith('.ts'))).toEqual(['@google-cloud/functions-framework']);
   });
 
   it('the webhook loads neither Firestore nor the Notion layer, nor a client library', () => {
