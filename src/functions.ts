@@ -1,24 +1,15 @@
 /**
- * The functions of the package, each building its instance on first use from the
- * configuration of its role. Configuration is read once per role; the served role's is read at
- * once, so a bad variable stops start-up with a line naming it rather than failing the first event.
+ * The functions of the package. Each one's module graph is imported on first use (the served
+ * target's at start-up), so a process loads only what its own function uses: the webhook never
+ * loads Firestore or the Notion layer, the sync never loads the Pub/Sub publisher. Configuration is
+ * read once per role; the served role's is read at once, so a bad variable stops start-up with a
+ * line naming it rather than failing the first event. A new function is one more `lazy` entry.
  */
 
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
-import { startStartupAudit } from './audit/startup-audit.js';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import type { ServeOptions } from './config/invocation.js';
-import type { SyncContext } from './handlers/context.js';
-import { handleMessage } from './handlers/handle-message.js';
-import { handleNotionMessage } from './handlers/notion-event.js';
-import { decodeMessage, type InboundMessage, MessageError } from './handlers/pubsub-message.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { handleReconcileTick } from './reconcile/scheduled.js';
-import { createSyncContext } from './runtime.js';
-import { createNotionWebhookHandler } from './webhook/notion-receiver.js';
-import { notionSignatureCheck } from './webhook/notion-signature.js';
-import { createPublisher } from './webhook/publisher.js';
-import { createWebhookHandler } from './webhook/receiver.js';
 
 /** The handlers to register with functions-framework, by function name. */
 export interface FunctionHandlers {
@@ -29,7 +20,9 @@ export interface FunctionHandlers {
   notionWebhook: HttpFunction;
 }
 
-/** Builds the handlers of one process; only the served role is configured (and audited) up front. */
+type Build<H> = (config: Config, logger: Logger) => H;
+
+/** Builds the handlers of one process; only the served role is configured (and loaded) up front. */
 export function createFunctionHandlers(
   serve: ServeOptions,
   bootLogger: Logger = createLogger(),
@@ -49,107 +42,59 @@ export function createFunctionHandlers(
     }
     return config;
   };
-  const loggerFor = (config: Config): Logger =>
-    createLogger({
-      minSeverity: config.logLevel === 'WARNING' ? 'WARNING' : config.logLevel,
-      secrets: secretsOf(config),
-    });
-  type ContextRole = 'sync' | 'reconcile' | 'notion-sync';
-  const contexts = new Map<ContextRole, SyncContext>();
-  const contextFor = (role: ContextRole): SyncContext => {
-    let ctx = contexts.get(role);
-    if (!ctx) {
-      const config = configFor(role);
-      ctx = createSyncContext(config, loggerFor(config));
-      contexts.set(role, ctx);
-    }
-    return ctx;
+  /** The handler of `role`, imported and built once; a failed import is tried again next time. */
+  const lazy = <H>(role: ConfigRole, load: () => Promise<Build<H>>) => {
+    let built: Promise<H> | undefined;
+    return (): Promise<H> => {
+      built ??= Promise.resolve()
+        .then(() => configFor(role))
+        .then(async (config) => (await load())(config, loggerFor(config)))
+        .catch((error: unknown) => {
+          built = undefined;
+          throw error;
+        });
+      return built;
+    };
   };
-  let webhook: HttpFunction | undefined;
-  let notionReceiver: HttpFunction | undefined;
+  const handlers = {
+    sync: lazy('sync', async () => (await import('./functions/sync-function.js')).createSyncFunction),
+    reconcile: lazy(
+      'reconcile',
+      async () => (await import('./functions/reconcile-function.js')).createReconcileFunction,
+    ),
+    webhook: lazy(
+      'webhook',
+      async () => (await import('./functions/webhook-function.js')).createWebhookFunction,
+    ),
+    'notion-sync': lazy(
+      'notion-sync',
+      async () => (await import('./functions/notion-sync-function.js')).createNotionSyncFunction,
+    ),
+    'notion-webhook': lazy(
+      'notion-webhook',
+      async () => (await import('./functions/notion-webhook-function.js')).createNotionWebhookFunction,
+    ),
+  } satisfies Partial<Record<ConfigRole, unknown>>;
 
   if (serve.role) {
     configFor(serve.role);
-    // The duplicate audit runs in the background at low priority; it never delays or fails events.
-    if (serve.role === 'sync') void startStartupAudit(contextFor('sync'));
+    const served = handlers[serve.role as keyof typeof handlers] as (() => Promise<unknown>) | undefined;
+    // Loading now overlaps functions-framework's own start-up; a failure surfaces on the first event.
+    served?.().catch(() => undefined);
   }
 
   return {
-    syncTodoistEvent: (event) => consume(contextFor('sync'), event, handleMessage),
-    syncNotionEvent: (event) => consume(contextFor('notion-sync'), event, handleNotionMessage),
-    async reconcileTodoist() {
-      try {
-        await handleReconcileTick(contextFor('reconcile'));
-      } catch (error) {
-        throw retrySignal(error);
-      }
-    },
-    async todoistWebhook(req, res) {
-      if (!webhook) {
-        const config = configFor('webhook');
-        webhook = createWebhookHandler({
-          secret: config.todoist.clientSecret ?? '',
-          publish: createPublisher({ topic: config.pubsub.topic ?? '', projectId: config.pubsub.projectId }),
-          logger: loggerFor(config),
-        });
-      }
-      await webhook(req, res);
-    },
-    async notionWebhook(req, res) {
-      if (!notionReceiver) {
-        const config = configFor('notion-webhook');
-        const secret = config.twoWay.webhookSecret;
-        notionReceiver = createNotionWebhookHandler({
-          verify: secret ? notionSignatureCheck(secret) : undefined,
-          publish: createPublisher({ topic: config.twoWay.topic ?? '', projectId: config.pubsub.projectId }),
-          logger: loggerFor(config),
-        });
-      }
-      await notionReceiver(req, res);
-    },
+    syncTodoistEvent: async (event) => (await handlers.sync())(event),
+    reconcileTodoist: async (event) => (await handlers.reconcile())(event),
+    syncNotionEvent: async (event) => (await handlers['notion-sync']())(event),
+    todoistWebhook: async (req, res) => (await handlers.webhook())(req, res),
+    notionWebhook: async (req, res) => (await handlers['notion-webhook']())(req, res),
   };
 }
 
-/**
- * Decodes a Pub/Sub CloudEvent and hands it to a handler: a message that cannot be read is
- * logged and acked (poison); a handler failure becomes a retry signal.
- */
-async function consume(
-  ctx: SyncContext,
-  event: CloudEvent<unknown>,
-  handle: (ctx: SyncContext, message: InboundMessage) => Promise<unknown>,
-): Promise<void> {
-  let message: InboundMessage;
-  try {
-    message = decodeMessage(event.data, event.id);
-  } catch (error) {
-    if (!(error instanceof MessageError)) throw error;
-    ctx.logger.error('poison message acknowledged without applying', {
-      reason: error.message,
-      cloudEventId: event.id,
-    });
-    return;
-  }
-  try {
-    await handle(ctx, message);
-  } catch (error) {
-    throw retrySignal(error);
-  }
-}
-
-/**
- * functions-framework prints a thrown error's `stack` to stderr as is; the handler has already
- * logged the failure, so the stack becomes one JSON line too and Cloud Logging stays structured.
- */
-function retrySignal(error: unknown): Error {
-  const signal = new Error(error instanceof Error ? error.message : String(error));
-  const code = (error as { code?: unknown } | null)?.code;
-  signal.stack = JSON.stringify({
-    // Another instance still working on the same delivery, or a Notion edit waiting for a Todoist
-    // webhook already on its way, is an expected race, not a problem.
-    severity: code === 'delivery_in_progress' || code === 'todoist_change_pending' ? 'INFO' : 'WARNING',
-    message: `message not acknowledged; Pub/Sub will redeliver it: ${signal.message}`,
-    code,
+function loggerFor(config: Config): Logger {
+  return createLogger({
+    minSeverity: config.logLevel === 'WARNING' ? 'WARNING' : config.logLevel,
+    secrets: secretsOf(config),
   });
-  return signal;
 }

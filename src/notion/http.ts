@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { NotionVersion } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { errorFromResponse, isNotionError, NotionError } from './errors.js';
@@ -29,6 +29,7 @@ export interface NotionHttpOptions {
   limiter: Limiter;
   logger: Logger;
   retry?: Partial<RetryPolicy>;
+  /** An undici dispatcher (tests, tools); Node's global keep-alive one otherwise. */
   dispatcher?: Dispatcher;
 }
 
@@ -69,10 +70,13 @@ function transportError(
   return out;
 }
 
-/** Creates the HTTP layer over undici with keep-alive connections to `baseUrl`. */
+/**
+ * Creates the HTTP layer over Node's built-in fetch (undici inside, with keep-alive connections).
+ * The built-in is already compiled into Node, so a cold start does not load the undici package.
+ */
 export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
+  const { dispatcher } = options;
   const counts = createRequestStats();
   const { limiter, logger } = options;
   const neverSent = new WeakSet<NotionError>();
@@ -94,29 +98,28 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     }, options.timeoutMs);
     counts.sent(route);
     try {
-      const res = await undiciRequest(`${options.baseUrl}${path}`, {
+      const res = await fetch(`${options.baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         signal: controller.signal,
-        dispatcher,
-      });
-      const text = await res.body.text();
-      counts.status(res.statusCode);
-      const header = (name: string): string | undefined => {
-        const v = res.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      if (res.statusCode >= 200 && res.statusCode < 300) {
+        redirect: 'manual',
+        ...(dispatcher ? { dispatcher } : {}),
+      } as RequestInit);
+      const text = await res.text();
+      const status = res.status;
+      counts.status(status);
+      const header = (name: string): string | undefined => res.headers.get(name) ?? undefined;
+      if (status >= 200 && status < 300) {
         try {
           return JSON.parse(text) as unknown;
         } catch (cause) {
           // A create that answered 2xx was applied even if we cannot read which page it made.
           const code = idempotent ? 'unexpected_response' : 'outcome_unknown';
-          throw new NotionError(code, `${route} → ${res.statusCode} with a body that is not JSON`, { cause });
+          throw new NotionError(code, `${route} → ${status} with a body that is not JSON`, { cause });
         }
       }
-      throw errorFromResponse(route, res.statusCode, text, {
+      throw errorFromResponse(route, status, text, {
         requestId: header('x-notion-request-id'),
         retryAfterMs: retryAfterFromHeaders(header),
       });
@@ -198,5 +201,10 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     }
   }
 
-  return { request, stats: () => counts.snapshot(), close: () => dispatcher.close() };
+  return {
+    request,
+    stats: () => counts.snapshot(),
+    // Idle connections of the global dispatcher never hold the process open; a caller's own it closes.
+    close: async () => dispatcher?.close(),
+  };
 }
