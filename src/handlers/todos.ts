@@ -113,7 +113,9 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       outcome.verdict === 'duplicate'
         ? await awaitOtherApplier(ctx, 'todo', task.id, outcome.stored)
         : outcome.stored;
-    const applied = toApply ? await applyEntity(ctx, target, toApply) : 'unchanged';
+    // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
+    const born = event.eventName === 'item:added' && event.source !== 'snapshot';
+    const applied = toApply ? await applyEntity(ctx, target, toApply, { born }) : 'unchanged';
     if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
