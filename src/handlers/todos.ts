@@ -14,7 +14,7 @@ import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildren, awaitParent, hasParent, resolveParent } from './subtasks.js';
+import { adoptChildrenOnce, awaitParent, hasParent, resolveParent } from './subtasks.js';
 import { draftTask, mergeDraft, taskFields } from './task-draft.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
@@ -127,7 +127,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         parentId: fields.parentId,
         version: stored.version,
       });
-    await adoptChildren(ctx, targetOf, task.id);
+    await adoptChildrenOnce(ctx, targetOf, task.id);
     return applied;
   });
 }
