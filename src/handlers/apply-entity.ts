@@ -93,6 +93,11 @@ export async function applyEntity(
     const marked = written
       ? await markWritten(ctx, target.kind, target.key, current, written)
       : await markApplied(ctx.store, target.kind, target.key, current);
+    if (target.kind === 'todo') {
+      // A two-way write leaves a state this memory does not hold: the next event reads it.
+      if (marked && marked !== true) ctx.memory.taskStates.set(target.key, marked);
+      else ctx.memory.taskStates.delete(target.key);
+    }
     if (marked) return 'applied';
     const next = await readEntity(ctx.store, target.kind, target.key);
     if (!next) return 'applied';

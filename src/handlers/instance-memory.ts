@@ -1,5 +1,7 @@
+import type { EntityDoc } from '../exactly-once/entity-state.js';
 import { createKeyedMutex, type KeyedMutex } from '../exactly-once/keyed-mutex.js';
 import { LruMap } from '../exactly-once/lru-map.js';
+import type { Stored } from '../state/store.js';
 import type { TodoistSection } from '../todoist/schemas.js';
 import { createFetchMemo, type FetchMemo } from './fetch-memo.js';
 import { createPeopleCache, type PeopleCache } from './people.js';
@@ -24,6 +26,12 @@ export interface InstanceMemory {
    * after that page was known: a child waiting later links itself, so the list need not be read again.
    */
   childrenSettled: LruMap<string>;
+  /**
+   * Task states as this instance last wrote them, by task id: the next event's `before` without a
+   * read. Writes stay guarded by the version, so a copy another instance outdated costs one refused
+   * write and a re-read, never a lost state.
+   */
+  taskStates: LruMap<Stored<EntityDoc>>;
 }
 
 const SECTION_TTL_MS = 60_000;
@@ -42,5 +50,6 @@ export function createInstanceMemory(now: () => number): InstanceMemory {
     },
     ignoredEvents: new Map(),
     childrenSettled: new LruMap(10_000),
+    taskStates: new LruMap(2_000),
   };
 }
