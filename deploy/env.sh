@@ -24,7 +24,9 @@ DEAD_LETTER_SUBSCRIPTION="${DEAD_LETTER_SUBSCRIPTION:-todoist-events-dead-letter
 MAX_DELIVERY_ATTEMPTS="${MAX_DELIVERY_ATTEMPTS:-10}"
 
 SCHEDULER_JOB="${SCHEDULER_JOB:-reconcile-todoist}"
-RECONCILE_SCHEDULE="${RECONCILE_SCHEDULE:-*/15 * * * *}"
+# Hourly: each tick lists every stored task state (one Firestore read each), so 96 ticks a day over
+# 1,000 tasks would pass the free 50,000 reads; a lost webhook waits up to an hour for its repair.
+RECONCILE_SCHEDULE="${RECONCILE_SCHEDULE:-0 * * * *}"
 
 # Firestore collections are `${STATE_COLLECTION_PREFIX}_claims`, `_entities` and `_ledger`.
 STATE_COLLECTION_PREFIX="${STATE_COLLECTION_PREFIX:-nts}"

@@ -40,6 +40,8 @@ export interface CostReport {
   rows: Array<MonthlyBill & { accountTasks: number }>;
   /** The same 1,000 events a day with an hourly reconcile: what the schedule alone changes. */
   hourlyReconcileAt1000: MonthlyBill;
+  /** The same 1,000 events a day with a reconcile every 15 minutes (the schedule before hourly). */
+  quarterHourlyReconcileAt1000: MonthlyBill;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -101,6 +103,7 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
     reconcileRunsPerDay: runsPerDay,
     rows: EVENTS_PER_DAY.map((n) => bill(n, runsPerDay)),
     hourlyReconcileAt1000: bill(1_000, 24),
+    quarterHourlyReconcileAt1000: bill(1_000, 96),
   };
 }
 
@@ -149,9 +152,10 @@ export function assumptionNote(report: CostReport): string {
 
 /** One sentence on what an hourly reconcile would change. */
 export function scheduleNote(report: CostReport): string {
-  const h = report.hourlyReconcileAt1000;
+  const hourly = report.reconcileRunsPerDay === 24;
+  const h = hourly ? report.quarterHourlyReconcileAt1000 : report.hourlyReconcileAt1000;
   return (
-    `Reconcile runs ${report.reconcileRunsPerDay} times a day (deploy/env.sh); with an hourly schedule ` +
+    `Reconcile runs ${report.reconcileRunsPerDay} times a day (deploy/env.sh); every ${hourly ? '15 minutes' : 'hour'} ` +
     `1,000 events a day would cost $${usd(h.totalUsd)} a month (${h.dominant}).`
   );
 }

@@ -46,10 +46,18 @@ export function deployedSizes(cloudbuild: string): Record<string, FunctionSize> 
   return sizes;
 }
 
-/** Runs per day of the reconcile tick from deploy/env.sh (`RECONCILE_SCHEDULE`, a `*\/N * * * *` cron). */
+/**
+ * Runs per day of the reconcile tick from deploy/env.sh (`RECONCILE_SCHEDULE`): `*\/N * * * *`
+ * (every N minutes), `M * * * *` (hourly) or `M *\/H * * *` (every H hours).
+ */
 export function reconcileRunsPerDay(envSh: string): number {
-  const schedule = /RECONCILE_SCHEDULE="\$\{RECONCILE_SCHEDULE:-([^}]+)\}"/.exec(envSh)?.[1]?.trim();
-  const every = schedule ? /^\*\/(\d+) \* \* \* \*$/.exec(schedule)?.[1] : undefined;
-  if (!every) throw new Error(`cannot read the reconcile schedule "${schedule}" (expected */N * * * *)`);
-  return 1_440 / Number(every);
+  const schedule = /RECONCILE_SCHEDULE="\$\{RECONCILE_SCHEDULE:-([^}]+)\}"/.exec(envSh)?.[1]?.trim() ?? '';
+  const minutes = /^\*\/(\d+) \* \* \* \*$/.exec(schedule)?.[1];
+  if (minutes) return 1_440 / Number(minutes);
+  if (/^\d{1,2} \* \* \* \*$/.test(schedule)) return 24;
+  const hours = /^\d{1,2} \*\/(\d+) \* \* \*$/.exec(schedule)?.[1];
+  if (hours) return 24 / Number(hours);
+  throw new Error(
+    `cannot read the reconcile schedule "${schedule}" (expected */N * * * *, M * * * * or M */H * * *)`,
+  );
 }

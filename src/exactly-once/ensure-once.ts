@@ -52,6 +52,11 @@ export interface EnsureOps {
   create?(admit: () => void): Promise<string>;
   /** Trashes a page this call created but lost to another owner's page. */
   discard?(pageId: string): Promise<void>;
+  /**
+   * The caller knows the entity was just born (a task's `item:added`): when this call also made the
+   * claim and no create ran under it, no page can exist yet, so the look-up before the create is skipped.
+   */
+  born?: boolean;
 }
 
 export interface EnsureResult {
@@ -262,8 +267,10 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     let heldBack = 0;
     try {
       for (;;) {
-        let pageId = await ops.lookup();
         const { attempts, lastAttemptAt } = claim.current().data;
+        // Only a claim this call created with no create behind it proves nothing made a page yet.
+        const unseen = ops.born === true && fresh && attempts === 0 && !orphan && ops.create !== undefined;
+        let pageId = unseen ? undefined : await ops.lookup();
         if (!pageId && attempts > 0 && now() < lastAttemptAt + deps.indexLagMs) {
           await sleep(lastAttemptAt + deps.indexLagMs - now());
           pageId = await ops.lookup();

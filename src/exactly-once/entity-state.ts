@@ -110,22 +110,24 @@ export async function commitDesired(
   throw new Error(`entity ${kind} ${id}: too much contention committing state`);
 }
 
-/** Records that Notion now shows `stored`'s desired state; false when a newer state was committed meanwhile. */
+/**
+ * Records that Notion now shows `stored`'s desired state: the state as written, or false when a
+ * newer state was committed meanwhile.
+ */
 export async function markApplied(
   store: StateStore,
   kind: StateKind,
   key: string,
   stored: Stored<EntityDoc>,
-): Promise<boolean> {
+): Promise<Stored<EntityDoc> | false> {
   const id = docId(kind, key);
   try {
-    await store.update(
+    return await store.update(
       ENTITIES,
       id,
       { ...stored.data, appliedHash: stored.data.desiredHash, applied: stored.data.desired },
       stored.version,
     );
-    return true;
   } catch (error) {
     if (isStateError(error, 'precondition_failed')) return false;
     throw error;

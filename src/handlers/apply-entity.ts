@@ -27,6 +27,8 @@ export async function applyEntity(
   ctx: SyncContext,
   target: PageTarget,
   committed: Stored<EntityDoc>,
+  /** The event is the entity's birth (`item:added`): a claim never seen before needs no look-up. */
+  options: { born?: boolean } = {},
 ): Promise<ApplyOutcome> {
   if (committed.data.appliedHash === committed.data.desiredHash) return 'unchanged';
   const trash = async (pageId: string) => {
@@ -58,6 +60,8 @@ export async function applyEntity(
             return (await writeProperties(ctx, target, properties, write)).id;
           },
           discard: trash,
+          // A page found gone and replaced may have a live copy elsewhere: look before that create.
+          born: options.born === true && !revived,
         });
         pageId = result.pageId;
         fresh = result.created;
@@ -89,6 +93,11 @@ export async function applyEntity(
     const marked = written
       ? await markWritten(ctx, target.kind, target.key, current, written)
       : await markApplied(ctx.store, target.kind, target.key, current);
+    if (target.kind === 'todo') {
+      // A two-way write leaves a state this memory does not hold: the next event reads it.
+      if (marked && marked !== true) ctx.memory.taskStates.set(target.key, marked);
+      else ctx.memory.taskStates.delete(target.key);
+    }
     if (marked) return 'applied';
     const next = await readEntity(ctx.store, target.kind, target.key);
     if (!next) return 'applied';

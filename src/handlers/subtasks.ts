@@ -107,16 +107,36 @@ export async function awaitParent(
   if (await ctx.ensure.peek('todo', child.parentId)) await adoptChildren(ctx, target, child.parentId);
 }
 
+/**
+ * After a task's own event: links its waiting children unless this instance already settled them
+ * for this page (a child waiting since then linked itself on its own peek).
+ */
+export async function adoptChildrenOnce(
+  ctx: SyncContext,
+  target: (taskId: string) => PageTarget,
+  parentId: string,
+): Promise<number> {
+  const parentPage = await ctx.ensure.peek('todo', parentId);
+  if (!parentPage || ctx.memory.childrenSettled.get(parentId) === parentPage) return 0;
+  return adoptChildren(ctx, target, parentId);
+}
+
 /** After a task's page is known: gives the children waiting for it their Parent. Returns how many. */
 export async function adoptChildren(
   ctx: SyncContext,
   target: (taskId: string) => PageTarget,
   parentId: string,
 ): Promise<number> {
-  const waiting = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, pendingId(parentId));
-  if (!waiting) return 0;
+  // The page first: the list is read only once the page is known, so a child registering after the
+  // read finds the page on its own peek and links itself (the handshake above).
   const parentPage = await ctx.ensure.peek('todo', parentId);
   if (!parentPage) return 0;
+  const settled = ctx.memory.childrenSettled;
+  const waiting = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, pendingId(parentId));
+  if (!waiting) {
+    settled.set(parentId, parentPage);
+    return 0;
+  }
   let linked = 0;
   for (const entry of waiting.data.children) {
     // Only the child state that found the parent missing is linked; a newer one decided for itself.
@@ -133,5 +153,7 @@ export async function adoptChildren(
     );
   }
   if (linked > 0) ctx.logger.info('subtasks linked to their parent', { parentId, linked });
+  // Every entry read was handled without an error; later ones link themselves.
+  settled.set(parentId, parentPage);
   return linked;
 }

@@ -3,6 +3,7 @@ import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
 import { type TodoFields, todoToProperties } from '../mapping/task-properties.js';
 import type { PropertyInput } from '../notion/types.js';
+import type { Stored } from '../state/store.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
@@ -14,7 +15,7 @@ import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildren, awaitParent, hasParent, resolveParent } from './subtasks.js';
+import { adoptChildrenOnce, awaitParent, hasParent, resolveParent } from './subtasks.js';
 import { draftTask, mergeDraft, taskFields } from './task-draft.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
@@ -86,7 +87,9 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
     // Decide before building relations: a stale event must not ensure areas or projects.
-    const before = await readEntity(ctx.store, 'todo', task.id);
+    const before =
+      rememberedState(ctx, task.id, version, isDelete, event.absent) ??
+      (await readEntity(ctx.store, 'todo', task.id));
     if (before && decide(before.data, { version, isDelete }) === 'stale')
       return stale(ctx, target, before, log);
     const known = before && !before.data.deleted ? before.data.source : undefined;
@@ -109,11 +112,14 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       before ?? null,
     );
     if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
+    if (outcome.verdict === 'apply') ctx.memory.taskStates.set(task.id, outcome.stored);
     const toApply =
       outcome.verdict === 'duplicate'
         ? await awaitOtherApplier(ctx, 'todo', task.id, outcome.stored)
         : outcome.stored;
-    const applied = toApply ? await applyEntity(ctx, target, toApply) : 'unchanged';
+    // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
+    const born = event.eventName === 'item:added' && event.source !== 'snapshot';
+    const applied = toApply ? await applyEntity(ctx, target, toApply, { born }) : 'unchanged';
     if (!draft) return applied;
     const targetOf = (id: string) => todoTarget(ctx, id);
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
@@ -125,9 +131,25 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         parentId: fields.parentId,
         version: stored.version,
       });
-    await adoptChildren(ctx, targetOf, task.id);
+    await adoptChildrenOnce(ctx, targetOf, task.id);
     return applied;
   });
+}
+
+/**
+ * The state this instance last wrote for the task, when it would let the event apply: anything else
+ * (stale, duplicate, a sparse event filled from the stored fields) is decided on a fresh read.
+ */
+function rememberedState(
+  ctx: SyncContext,
+  taskId: string,
+  version: string,
+  isDelete: boolean,
+  absent: ReadonlySet<MappedTaskField> | undefined,
+): Stored<EntityDoc> | undefined {
+  if (absent && absent.size > 0) return undefined;
+  const remembered = ctx.memory.taskStates.get(taskId);
+  return remembered && decide(remembered.data, { version, isDelete }) === 'apply' ? remembered : undefined;
 }
 
 async function stale(

@@ -200,6 +200,8 @@ describe('deployed sizes: what the bill is computed for', () => {
 
   it('reads the reconcile schedule as runs per day', () => {
     expect(reconcileRunsPerDay(envSh('*/15 * * * *'))).toBe(96);
+    expect(reconcileRunsPerDay(envSh('7 * * * *'))).toBe(24);
+    expect(reconcileRunsPerDay(envSh('0 */6 * * *'))).toBe(4);
     expect(() => reconcileRunsPerDay(envSh('0 3 * * *'))).toThrow(/schedule/);
   });
 });

@@ -417,8 +417,11 @@ describe('operations files', () => {
       `gcloud firestore fields ttls update expireAt --collection-group=${prefix}_ledger --enable-ttl`,
     );
     expect(doc).toMatch(/gcloud pubsub subscriptions update \S+ .*--dead-letter-topic=/);
-    expect(doc).toMatch(
-      /gcloud scheduler jobs create pubsub reconcile-todoist --schedule="\*\/15 \* \* \* \*"/,
-    );
+    // The documented command uses the schedule deploy/env.sh deploys.
+    const schedule = /RECONCILE_SCHEDULE="\$\{RECONCILE_SCHEDULE:-([^}]+)\}"/.exec(
+      read('deploy/env.sh'),
+    )?.[1];
+    expect(schedule).toBe('0 * * * *');
+    expect(doc).toContain(`gcloud scheduler jobs create pubsub reconcile-todoist --schedule="${schedule}"`);
   });
 });
