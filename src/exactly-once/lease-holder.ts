@@ -40,7 +40,10 @@ export interface LeaseHolder<T extends LeaseFields> {
 }
 
 /** Starts holding `record` (already won by this owner). */
-export function holdLease<T extends LeaseFields>(options: HolderOptions<T>, record: Stored<T>): LeaseHolder<T> {
+export function holdLease<T extends LeaseFields>(
+  options: HolderOptions<T>,
+  record: Stored<T>,
+): LeaseHolder<T> {
   const { store, collection, id, now } = options;
   const stamp = options.stamp ?? ((data: T) => data);
   let held = record;
@@ -51,7 +54,12 @@ export function holdLease<T extends LeaseFields>(options: HolderOptions<T>, reco
   const writeNow = async (patch: Partial<T>): Promise<Stored<T>> => {
     if (isLost) throw options.lost();
     try {
-      held = await store.update(collection, id, stamp({ ...held.data, ...patch, owner: options.owner }), held.version);
+      held = await store.update(
+        collection,
+        id,
+        stamp({ ...held.data, ...patch, owner: options.owner }),
+        held.version,
+      );
       return held;
     } catch (error) {
       if (!isLeaseLoss(error)) throw error;
