@@ -13,7 +13,8 @@ export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError
  * ensure-once(kind, key) → Notion page id, across processes, with Notion as an index that lags.
  *
  * The claim document (collection `claims`, id = hash(kind, key)) is the only arbiter; Notion has
- * no unique constraint; its lease rules (takeover after expiry, fencing) are lease-record.ts's. Nothing below runs inside a Firestore transaction: a transaction callback
+ * no unique constraint. Its lease rules (takeover after expiry, fencing) live in lease-record.ts
+ * and lease-holder.ts. Nothing below runs inside a Firestore transaction: a transaction callback
  * may run many times, and a Notion create inside one is a duplicate generator.
  *
  *   owner A                         claim doc                         owner B

@@ -26,6 +26,15 @@ export function isContentionError(value: unknown): value is ContentionError {
   return value instanceof ContentionError;
 }
 
+export interface RetryOptions {
+  rounds?: number;
+  /**
+   * Only `AGAIN` repeats a round; thrown errors, races included, propagate. For rounds that also
+   * write to Notion or Todoist, where only the round itself knows which race it may start over.
+   */
+  onlyAgain?: boolean;
+}
+
 /**
  * Runs `round` until it returns a value: a thrown write race (already exists, changed, gone) or
  * `AGAIN` runs it once more; after `rounds` it throws `too_much_contention`.
@@ -33,7 +42,7 @@ export function isContentionError(value: unknown): value is ContentionError {
 export async function retryOnWriteRace<T>(
   what: string,
   round: (index: number) => Promise<T | typeof AGAIN>,
-  options: { rounds?: number } = {},
+  options: RetryOptions = {},
 ): Promise<T> {
   const rounds = options.rounds ?? WRITE_RACE_ROUNDS;
   let last: unknown;
@@ -43,7 +52,7 @@ export async function retryOnWriteRace<T>(
       if (result !== AGAIN) return result;
       last = undefined;
     } catch (error) {
-      if (!isWriteRace(error)) throw error;
+      if (!isWriteRace(error) || options.onlyAgain) throw error;
       last = error;
     }
   }
