@@ -1,6 +1,6 @@
 import type { StateStore, Stored } from '../state/store.js';
 import { CLAIMS, type ClaimDoc, EnsureError } from './claim-doc.js';
-import { holdLease } from './lease-holder.js';
+import { holdLease, type LeaseHolder } from './lease-holder.js';
 
 /*
  * A claim while its owner works on it: a leased record (lease-holder.ts: fenced, serialised
@@ -18,21 +18,11 @@ export interface ClaimHandleDeps {
   now: () => number;
 }
 
-/** The owner's grip on one claim document. */
-export interface ClaimHandle {
+/** The owner's grip on one claim document: a lease holder (writes throw `lease_lost`) that also gates creates. */
+export interface ClaimHandle extends Omit<LeaseHolder<ClaimDoc>, 'lost'> {
   readonly id: string;
-  /** The claim as this owner last wrote it. */
-  current(): Stored<ClaimDoc>;
-  /** A fenced write of `patch`; throws `lease_lost` once the claim is someone else's. */
-  write(patch: Partial<ClaimDoc>): Promise<Stored<ClaimDoc>>;
-  /** Extends the lease to `now + leaseMs` (fenced). */
-  renew(): Promise<void>;
   /** Called when Notion's limiter admits a create: throws unless the lease covers the request. */
   admit(): void;
-  /** Stops the heartbeat and waits for a renewal in flight. */
-  stop(): Promise<void>;
-  /** Stops, then removes the claim if it is still this owner's. */
-  release(): Promise<void>;
 }
 
 /** Starts holding `claim` (already won by this owner), renewing its lease while the owner works. */
