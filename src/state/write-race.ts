@@ -27,7 +27,6 @@ export function isContentionError(value: unknown): value is ContentionError {
 }
 
 export interface RetryOptions {
-  rounds?: number;
   /**
    * Only `AGAIN` repeats a round; thrown errors, races included, propagate. For rounds that also
    * write to Notion or Todoist, where only the round itself knows which race it may start over.
@@ -37,16 +36,15 @@ export interface RetryOptions {
 
 /**
  * Runs `round` until it returns a value: a thrown write race (already exists, changed, gone) or
- * `AGAIN` runs it once more; after `rounds` it throws `too_much_contention`.
+ * `AGAIN` runs it once more; after WRITE_RACE_ROUNDS it throws `too_much_contention`.
  */
 export async function retryOnWriteRace<T>(
   what: string,
   round: (index: number) => Promise<T | typeof AGAIN>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const rounds = options.rounds ?? WRITE_RACE_ROUNDS;
   let last: unknown;
-  for (let index = 0; index < rounds; index++) {
+  for (let index = 0; index < WRITE_RACE_ROUNDS; index++) {
     try {
       const result = await round(index);
       if (result !== AGAIN) return result;
@@ -56,5 +54,5 @@ export async function retryOnWriteRace<T>(
       last = error;
     }
   }
-  throw new ContentionError(what, rounds, last);
+  throw new ContentionError(what, WRITE_RACE_ROUNDS, last);
 }
