@@ -1,10 +1,10 @@
-import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import type { StateStore, Stored } from '../state/store.js';
 import { CLAIMS, type ClaimDoc, EnsureError } from './claim-doc.js';
+import { holdLease, type LeaseHolder } from './lease-holder.js';
 
 /*
- * A claim while its owner works on it. Every write is fenced (guarded by the version this owner
- * last wrote) and serialised, so the heartbeat and the owner never race each other's versions.
- * The heartbeat renews the lease while the owner waits on Notion's queue or on the store; if it
+ * A claim while its owner works on it: a leased record (lease-holder.ts: fenced, serialised
+ * writes, heartbeat). The heartbeat renews the lease while the owner waits on Notion's queue or on the store; if it
  * cannot (the store stalls), the lease the owner knows of runs out, and `admit` then refuses to
  * let a create leave: a taker that waited the lease out can trust what Notion shows it.
  */
@@ -18,80 +18,39 @@ export interface ClaimHandleDeps {
   now: () => number;
 }
 
-/** The owner's grip on one claim document. */
-export interface ClaimHandle {
+/** The owner's grip on one claim document: a lease holder (writes throw `lease_lost`) that also gates creates. */
+export interface ClaimHandle extends Omit<LeaseHolder<ClaimDoc>, 'lost'> {
   readonly id: string;
-  /** The claim as this owner last wrote it. */
-  current(): Stored<ClaimDoc>;
-  /** A fenced write of `patch`; throws `lease_lost` once the claim is someone else's. */
-  write(patch: Partial<ClaimDoc>): Promise<Stored<ClaimDoc>>;
-  /** Extends the lease to `now + leaseMs` (fenced). */
-  renew(): Promise<void>;
   /** Called when Notion's limiter admits a create: throws unless the lease covers the request. */
   admit(): void;
-  /** Stops the heartbeat and waits for a renewal in flight. */
-  stop(): Promise<void>;
 }
 
 /** Starts holding `claim` (already won by this owner), renewing its lease while the owner works. */
 export function holdClaim(deps: ClaimHandleDeps, id: string, claim: Stored<ClaimDoc>): ClaimHandle {
-  const { store, now } = deps;
-  let held = claim;
-  let lost = false;
-  let queue: Promise<unknown> = Promise.resolve();
-  let beat: Promise<void> | undefined;
-
-  const writeNow = async (patch: Partial<ClaimDoc>): Promise<Stored<ClaimDoc>> => {
-    if (lost) throw new EnsureError('lease_lost', `claim ${id} changed under its owner`);
-    try {
-      held = await store.update(
-        CLAIMS,
-        id,
-        { ...held.data, ...patch, owner: deps.owner, updatedAt: now() },
-        held.version,
-      );
-      return held;
-    } catch (error) {
-      if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) {
-        lost = true;
-        throw new EnsureError('lease_lost', `claim ${id} changed under its owner`, { cause: error });
-      }
-      throw error;
-    }
-  };
-  const write = (patch: Partial<ClaimDoc>): Promise<Stored<ClaimDoc>> => {
-    const run = queue.then(
-      () => writeNow(patch),
-      () => writeNow(patch),
-    );
-    queue = run.catch(() => undefined);
-    return run;
-  };
-  const renew = async (): Promise<void> => {
-    await write({ leaseUntil: now() + deps.leaseMs });
-  };
-  const timer = setInterval(
-    () => {
-      // A stalled store holds one renewal in flight; the next beat does not pile another on it.
-      beat ??= renew()
-        .catch(() => undefined)
-        .finally(() => {
-          beat = undefined;
-        });
+  const { now } = deps;
+  const holder = holdLease<ClaimDoc>(
+    {
+      store: deps.store,
+      collection: CLAIMS,
+      id,
+      owner: deps.owner,
+      leaseMs: deps.leaseMs,
+      now,
+      // Often enough that a renewed lease still covers a create admitted just before the next beat.
+      beatMs: Math.max(10, Math.floor(Math.min(deps.leaseMs / 3, (deps.leaseMs - deps.sendMarginMs) / 2))),
+      lost: (cause) => new EnsureError('lease_lost', `claim ${id} changed under its owner`, { cause }),
+      stamp: (data) => ({ ...data, updatedAt: now() }),
     },
-    // Often enough that a renewed lease still covers a create admitted just before the next beat.
-    Math.max(10, Math.floor(Math.min(deps.leaseMs / 3, (deps.leaseMs - deps.sendMarginMs) / 2))),
+    claim,
   );
-  timer.unref();
-
   return {
     id,
-    current: () => held,
-    write,
-    renew,
+    current: holder.current,
+    write: holder.write,
+    renew: holder.renew,
     admit() {
-      if (lost) throw new EnsureError('lease_lost', `claim ${id} was lost before its create left`);
-      const left = held.data.leaseUntil - now();
+      if (holder.lost()) throw new EnsureError('lease_lost', `claim ${id} was lost before its create left`);
+      const left = holder.current().data.leaseUntil - now();
       if (left < deps.sendMarginMs) {
         throw new EnsureError(
           'lease_short',
@@ -99,9 +58,7 @@ export function holdClaim(deps: ClaimHandleDeps, id: string, claim: Stored<Claim
         );
       }
     },
-    async stop() {
-      clearInterval(timer);
-      await beat;
-    },
+    stop: holder.stop,
+    release: holder.release,
   };
 }

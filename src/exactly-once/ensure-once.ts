@@ -4,6 +4,7 @@ import { isStateError, type StateStore, type Stored } from '../state/store.js';
 import { CLAIMS, type ClaimDoc, EnsureError, isEnsureError } from './claim-doc.js';
 import { type ClaimHandle, holdClaim } from './claim-handle.js';
 import { docId, type EntityKind, type StateKind } from './keys.js';
+import { type Acquired, acquireRecord, type LeaseRules } from './lease-record.js';
 import { LruMap } from './lru-map.js';
 
 export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError } from './claim-doc.js';
@@ -12,13 +13,14 @@ export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError
  * ensure-once(kind, key) → Notion page id, across processes, with Notion as an index that lags.
  *
  * The claim document (collection `claims`, id = hash(kind, key)) is the only arbiter; Notion has
- * no unique constraint. Nothing below runs inside a Firestore transaction: a transaction callback
+ * no unique constraint. Its lease rules (takeover after expiry, fencing) live in lease-record.ts
+ * and lease-holder.ts. Nothing below runs inside a Firestore transaction: a transaction callback
  * may run many times, and a Notion create inside one is a duplicate generator.
  *
  *   owner A                         claim doc                         owner B
  *   ───────                         ─────────                         ───────
  *   create() ───────────────► pending{A, lease t0+L, attempts 0}
- *                                                                     create() ✗ ALREADY_EXISTS
+ *                                                                     create() ✗ ALREADY_EXISTS + claim
  *   lookup in Notion: none                                            wait (backoff) ...
  *   update(v1) ─────────────► pending{A, attempts 1, lastAttempt t1}  (fencing: fails if A lost it)
  *   (heartbeat: update ─────► lease now+L, every L/3 while A works)
@@ -125,6 +127,14 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   const memo = new LruMap<string>(deps.memoSize ?? 10_000);
   const flights = new Map<string, Flight>();
   const { store, logger } = deps;
+  const claimRules: LeaseRules<ClaimDoc> = {
+    store,
+    collection: CLAIMS,
+    owner: deps.owner,
+    now,
+    isDone: (claim) => claim.state === 'ready',
+    resumeOwn: true,
+  };
 
   const memoKey = (kind: StateKind, key: string) => `${kind}\u0000${key}`;
 
@@ -170,17 +180,23 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     const deadline = now() + maxWaitMs;
     let delay = 40;
     let orphan: string | undefined;
+    let snap = await store.get<ClaimDoc>(CLAIMS, id);
     for (;;) {
-      const snap = await store.get<ClaimDoc>(CLAIMS, id);
       if (snap?.data.state === 'ready' && snap.data.pageId) {
         memo.set(memoKey(kind, key), snap.data.pageId);
         if (orphan && orphan !== snap.data.pageId) await discard(ops, kind, orphan, snap.data.pageId);
         return { pageId: snap.data.pageId, created: false };
       }
-      const won = await tryClaim(kind, key, id, snap);
-      if (won) {
+      const got = await tryClaim(kind, key, id, snap);
+      if (got.outcome === 'done' && got.record.data.pageId) {
+        // The create lost to a finished claim, which came back with the answer: no wait, no re-read.
+        snap = got.record;
+        continue;
+      }
+      if (got.outcome === 'won') {
         try {
-          const result = await own(kind, ops, won.claim, won.fresh, orphan);
+          const claim = holdClaim({ ...deps, now, sendMarginMs }, id, got.record);
+          const result = await own(kind, ops, claim, got.fresh, orphan);
           if (result) memo.set(memoKey(kind, key), result.pageId);
           if (orphan && result && orphan !== result.pageId) await discard(ops, kind, orphan, result.pageId);
           return result;
@@ -199,61 +215,46 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       }
       await sleep(delay / 2 + Math.random() * delay);
       delay = Math.min(delay * 2, 500);
+      snap = await store.get<ClaimDoc>(CLAIMS, id);
     }
   }
 
-  /** Wins the claim (fresh or stale) or returns undefined when someone else holds it. */
+  /**
+   * Wins the claim (fresh, expired, or this owner's own left by a write whose reply was lost and
+   * that the client retried: one flight per key, so no one here holds it) or answers with the
+   * claim someone else holds.
+   */
   async function tryClaim(
     kind: StateKind,
     key: string,
     id: string,
     snap: Stored<ClaimDoc> | undefined,
-  ): Promise<{ claim: ClaimHandle; fresh: boolean } | undefined> {
+  ): Promise<Acquired<ClaimDoc>> {
     const t = now();
-    const hold = (claim: Stored<ClaimDoc>) => holdClaim({ ...deps, now, sendMarginMs }, id, claim);
-    if (!snap) {
-      const fresh: ClaimDoc = {
-        kind,
-        key: key.slice(0, 200),
-        state: 'pending',
-        owner: deps.owner,
-        leaseUntil: t + deps.leaseMs,
-        pageId: null,
-        attempts: 0,
-        lastAttemptAt: 0,
-        updatedAt: t,
-      };
-      try {
-        return { claim: hold(await store.create(CLAIMS, id, fresh)), fresh: true };
-      } catch (error) {
-        if (isStateError(error, 'already_exists')) {
-          logger.info('claim held by another caller, waiting', { kind, claim: id });
-          return undefined;
-        }
-        throw error;
-      }
-    }
-    if (snap.data.state === 'pending' && snap.data.owner === deps.owner) {
-      // Ours, though no flight here holds it (one flight per key): a write whose reply was lost and
-      // that the client retried landed. Resume owning it.
-      return { claim: hold(snap), fresh: false };
-    }
-    if (snap.data.state === 'pending' && snap.data.leaseUntil <= t) {
-      try {
-        const taken = await store.update(
-          CLAIMS,
-          id,
-          { ...snap.data, owner: deps.owner, leaseUntil: t + deps.leaseMs, updatedAt: t },
-          snap.version,
-        );
-        logger.info('expired claim taken over', { kind, claim: id, previousOwner: snap.data.owner });
-        return { claim: hold(taken), fresh: false };
-      } catch (error) {
-        if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) return undefined;
-        throw error;
-      }
-    }
-    return undefined;
+    const got = await acquireRecord(
+      claimRules,
+      id,
+      snap,
+      (previous): ClaimDoc =>
+        previous
+          ? { ...previous, owner: deps.owner, leaseUntil: t + deps.leaseMs, updatedAt: t }
+          : {
+              kind,
+              key: key.slice(0, 200),
+              state: 'pending',
+              owner: deps.owner,
+              leaseUntil: t + deps.leaseMs,
+              pageId: null,
+              attempts: 0,
+              lastAttemptAt: 0,
+              updatedAt: t,
+            },
+    );
+    if (got.outcome === 'held' && !snap)
+      logger.info('claim held by another caller, waiting', { kind, claim: id });
+    if (got.outcome === 'won' && got.previousOwner !== undefined && got.previousOwner !== deps.owner)
+      logger.info('expired claim taken over', { kind, claim: id, previousOwner: got.previousOwner });
+    return got;
   }
 
   /** As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise. */
@@ -323,9 +324,8 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   /** A find that found nothing hands the key back: removed if it made the claim and no create ran, else unleased. */
   async function giveBack(claim: ClaimHandle, fresh: boolean): Promise<void> {
     await claim.stop();
-    const current = claim.current();
-    if (fresh && current.data.attempts === 0) {
-      await store.remove(CLAIMS, claim.id, current.version).catch(() => undefined);
+    if (fresh && claim.current().data.attempts === 0) {
+      await claim.release().catch(() => undefined);
       return;
     }
     await claim.write({ leaseUntil: 0 }).catch(() => undefined);

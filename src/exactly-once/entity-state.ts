@@ -1,4 +1,5 @@
-import { isStateError, isWriteRace, type StateStore, type Stored } from '../state/store.js';
+import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { retryOnWriteRace } from '../state/write-race.js';
 import { docId, type StateKind } from './keys.js';
 import { decide } from './ordering.js';
 
@@ -65,7 +66,7 @@ export async function commitDesired(
   known?: Stored<EntityDoc> | null,
 ): Promise<CommitOutcome> {
   const id = docId(kind, key);
-  for (let round = 0; round < 20; round++) {
+  return retryOnWriteRace(`entity ${kind} ${id}: committing state`, async (round) => {
     const current =
       round === 0 && known !== undefined ? (known ?? undefined) : await store.get<EntityDoc>(ENTITIES, id);
     const verdict = decide(
@@ -98,16 +99,11 @@ export async function commitDesired(
     const fingerprint = incoming.fingerprint ?? current?.data.fingerprint;
     if (fingerprint !== undefined) doc.fingerprint = fingerprint;
     if (state.source !== undefined) doc.source = state.source;
-    try {
-      const stored = current
-        ? await store.update(ENTITIES, id, doc, current.version)
-        : await store.create(ENTITIES, id, doc);
-      return { verdict: 'apply', stored };
-    } catch (error) {
-      if (!isWriteRace(error)) throw error;
-    }
-  }
-  throw new Error(`entity ${kind} ${id}: too much contention committing state`);
+    const stored = current
+      ? await store.update(ENTITIES, id, doc, current.version)
+      : await store.create(ENTITIES, id, doc);
+    return { verdict: 'apply', stored };
+  });
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger.js';
-import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import type { StateStore, Stored } from '../state/store.js';
+import { AGAIN, isContentionError, retryOnWriteRace } from '../state/write-race.js';
 import { sha256 } from './keys.js';
+import { acquireRecord, isLeaseLoss } from './lease-record.js';
 
 /** A delivery's entry: claimed while processing, `done` once applied; `expireAt` feeds a Firestore TTL policy. */
 export interface LedgerDoc {
@@ -60,6 +62,15 @@ export interface LedgerDeps {
 export function createLedger(deps: LedgerDeps): Ledger {
   const now = deps.now ?? Date.now;
   const { store } = deps;
+  // Ledger owners are instances, and one instance may hold two deliveries of one event: never resume.
+  const rules = {
+    store,
+    collection: LEDGER,
+    owner: deps.owner,
+    now,
+    isDone: (d: LedgerDoc) => d.state === 'done',
+    resumeOwn: false,
+  };
 
   const processing = (eventName: string): LedgerDoc => {
     const t = now();
@@ -81,27 +92,19 @@ export function createLedger(deps: LedgerDeps): Ledger {
   return {
     async begin(key, eventName) {
       const id = sha256(key);
-      for (let round = 0; round < 3; round++) {
-        try {
-          return { status: 'new', entry: entry(id, await store.create(LEDGER, id, processing(eventName))) };
-        } catch (error) {
-          if (!isStateError(error, 'already_exists')) throw error;
-        }
-        const existing = await store.get<LedgerDoc>(LEDGER, id);
-        if (!existing) continue;
-        if (existing.data.state === 'done') return { status: 'done' };
-        if (existing.data.leaseUntil > now()) return { status: 'in_progress', owner: existing.data.owner };
-        try {
-          // The previous processor died or gave up: this delivery takes the work over.
-          return {
-            status: 'new',
-            entry: entry(id, await store.update(LEDGER, id, processing(eventName), existing.version)),
-          };
-        } catch (error) {
-          if (!isStateError(error, 'precondition_failed') && !isStateError(error, 'not_found')) throw error;
-        }
+      try {
+        return await retryOnWriteRace(`ledger entry ${id}`, async () => {
+          // A previous processor that died or gave up left an expired entry: this delivery takes it over.
+          const got = await acquireRecord(rules, id, undefined, () => processing(eventName));
+          if (got.outcome === 'raced') return AGAIN;
+          if (got.outcome === 'done') return { status: 'done' } as const;
+          if (got.outcome === 'held') return { status: 'in_progress', owner: got.record.data.owner } as const;
+          return { status: 'new', entry: entry(id, got.record) } as const;
+        });
+      } catch (error) {
+        if (!isContentionError(error)) throw error;
+        return { status: 'in_progress', owner: 'unknown' };
       }
-      return { status: 'in_progress', owner: 'unknown' };
     },
     async finish(e) {
       const t = now();
@@ -115,7 +118,7 @@ export function createLedger(deps: LedgerDeps): Ledger {
       try {
         await store.update(LEDGER, e.id, done, e.version);
       } catch (error) {
-        if (!isStateError(error, 'precondition_failed') && !isStateError(error, 'not_found')) throw error;
+        if (!isLeaseLoss(error)) throw error;
         // Our lease ran out and another delivery took over; the work is done either way.
         const current = await store.get<LedgerDoc>(LEDGER, e.id);
         if (current) await store.update(LEDGER, e.id, done, current.version).catch(() => undefined);

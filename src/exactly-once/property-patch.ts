@@ -1,5 +1,6 @@
 import type { PropertyInput } from '../notion/types.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { isContentionError, retryOnWriteRace } from '../state/write-race.js';
 import { contentHash } from './content-hash.js';
 import { ENTITIES, type EntityDoc, readEntity } from './entity-state.js';
 import { docId } from './keys.js';
@@ -28,7 +29,7 @@ export async function setStoredProperty(
   value: PropertyInput,
   options: StoredPropertyOptions,
 ): Promise<Stored<EntityDoc> | undefined> {
-  for (let round = 0; round < 5; round++) {
+  return retryOnWriteRace(`task ${taskId}: setting ${name}`, async () => {
     const stored = await readEntity(store, 'todo', taskId);
     if (!stored || stored.data.deleted || stored.data.desired === null) return undefined;
     if (options.onlyAtVersion !== undefined && stored.data.version !== options.onlyAtVersion)
@@ -55,10 +56,13 @@ export async function setStoredProperty(
       return await store.update(ENTITIES, docId('todo', taskId), doc, stored.version);
     } catch (error) {
       if (isStateError(error, 'not_found')) return undefined;
-      if (!isStateError(error, 'precondition_failed')) throw error;
+      throw error;
     }
-  }
-  return undefined;
+  }).catch((error: unknown) => {
+    // Contended past the bound: reported like a task that moved on, which the caller already handles.
+    if (isContentionError(error)) return undefined;
+    throw error;
+  });
 }
 
 /** The applied properties with one more written value (unchanged when they were never recorded). */

@@ -5,6 +5,7 @@ import { isCommentBlock } from '../mapping/comment-text.js';
 import { isPageGone } from '../notion/errors.js';
 import type { BlockInput, NotionBlock, NotionBlocks } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { AGAIN, retryOnWriteRace } from '../state/write-race.js';
 import { insertComment, listBlocks } from './comment-insert.js';
 import type { SyncContext } from './context.js';
 
@@ -64,55 +65,59 @@ export async function applyComment(
   let current = committed;
   let blockId: string | undefined;
   let revived = false;
-  for (let round = 0; round < 10; round++) {
-    const state = parseState(current.data);
-    const pageId = await ctx.ensure.peek('todo', state.taskId);
-    // The listing a look-up reads also tells a create where the comment goes: one GET, not two.
-    let listing: NotionBlock[] | undefined;
-    const lookup = async () => {
-      if (!pageId) return undefined;
-      listing = await listBlocks(blocks, pageId);
-      return listing.find((b) => isCommentBlock(b, noteId))?.id;
-    };
-    if (current.data.deleted || !state.block) {
-      blockId ??= (await claims.peek('comment', noteId)) ?? (await claims.find('comment', noteId, lookup));
-      if (blockId) await blocks.remove(blockId).catch(ignoreGone);
-    } else {
-      const block = state.block;
-      if (!pageId) {
-        throw new CommentError('task_page_pending', `the task ${state.taskId} has no Todo page yet`);
-      }
-      let fresh = false;
-      if (!blockId) {
-        const result = await claims.ensure('comment', noteId, {
-          lookup,
-          create: async (admit) => {
-            ctx.brake?.check('comment');
-            return insertComment(deps, pageId, noteId, block, listing, admit);
-          },
-          discard: (id) => blocks.remove(id).catch(ignoreGone),
-        });
-        blockId = result.pageId;
-        fresh = result.created;
-      }
-      if (!fresh) {
-        try {
-          await blocks.update(blockId, block);
-        } catch (error) {
-          if (!isPageGone(error) || revived) throw error;
-          // Deleted by hand in Notion: forget it and append the comment again, once.
-          ctx.logger.info('comment block is gone; appending it again', { noteId, blockId });
-          await claims.invalidate('comment', noteId, blockId);
-          blockId = undefined;
-          revived = true;
-          continue;
+  return retryOnWriteRace<CommentOutcome>(
+    `comment ${noteId}: settling its block`,
+    async () => {
+      const state = parseState(current.data);
+      const pageId = await ctx.ensure.peek('todo', state.taskId);
+      // The listing a look-up reads also tells a create where the comment goes: one GET, not two.
+      let listing: NotionBlock[] | undefined;
+      const lookup = async () => {
+        if (!pageId) return undefined;
+        listing = await listBlocks(blocks, pageId);
+        return listing.find((b) => isCommentBlock(b, noteId))?.id;
+      };
+      if (current.data.deleted || !state.block) {
+        blockId ??= (await claims.peek('comment', noteId)) ?? (await claims.find('comment', noteId, lookup));
+        if (blockId) await blocks.remove(blockId).catch(ignoreGone);
+      } else {
+        const block = state.block;
+        if (!pageId) {
+          throw new CommentError('task_page_pending', `the task ${state.taskId} has no Todo page yet`);
+        }
+        let fresh = false;
+        if (!blockId) {
+          const result = await claims.ensure('comment', noteId, {
+            lookup,
+            create: async (admit) => {
+              ctx.brake?.check('comment');
+              return insertComment(deps, pageId, noteId, block, listing, admit);
+            },
+            discard: (id) => blocks.remove(id).catch(ignoreGone),
+          });
+          blockId = result.pageId;
+          fresh = result.created;
+        }
+        if (!fresh) {
+          try {
+            await blocks.update(blockId, block);
+          } catch (error) {
+            if (!isPageGone(error) || revived) throw error;
+            // Deleted by hand in Notion: forget it and append the comment again, once.
+            ctx.logger.info('comment block is gone; appending it again', { noteId, blockId });
+            await claims.invalidate('comment', noteId, blockId);
+            blockId = undefined;
+            revived = true;
+            return AGAIN;
+          }
         }
       }
-    }
-    if (await markApplied(ctx.store, 'comment', noteId, current)) return 'applied';
-    const next = await readEntity(ctx.store, 'comment', noteId);
-    if (!next || next.data.appliedHash === next.data.desiredHash) return 'applied';
-    current = next;
-  }
-  throw new Error(`comment ${noteId} did not settle after 10 rounds of concurrent changes`);
+      if (await markApplied(ctx.store, 'comment', noteId, current)) return 'applied';
+      const next = await readEntity(ctx.store, 'comment', noteId);
+      if (!next || next.data.appliedHash === next.data.desiredHash) return 'applied';
+      current = next;
+      return AGAIN;
+    },
+    { onlyAgain: true },
+  );
 }

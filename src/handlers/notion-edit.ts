@@ -12,6 +12,7 @@ import {
 } from '../mapping/page-fields.js';
 import type { NotionPage, PropertyInput } from '../notion/types.js';
 import { isStateError, type Stored } from '../state/store.js';
+import { AGAIN, retryOnWriteRace } from '../state/write-race.js';
 import { applyEntity } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { awaitUnseenTodoistChange, send } from './notion-send.js';
@@ -52,53 +53,57 @@ export async function syncPageEdit(
   const writer = ctx.todoistWriter;
   if (!writer) throw new Error('two-way sync needs the Todoist writer (TODOIST_API_TOKEN)');
   return ctx.memory.serial.todo(taskId, async () => {
-    for (let round = 0; round < 5; round++) {
-      const stored = await readEntity(ctx.store, 'todo', taskId);
-      if (!stored || stored.data.deleted || stored.data.desired === null) {
-        log.info('page edit not sent: this task has no synced state (new, deleted or not yet reconciled)');
-        return 'unknown_task';
-      }
-      const desired = parse(stored.data.desired) ?? {};
-      const applied = parse(stored.data.applied) ?? desired;
-      const available = await ctx.properties('todos');
-      const onPage = Object.fromEntries(
-        Object.entries(page.properties).filter(([name]) => available.has(name)),
-      );
-      const decision = decideFields({
-        page: readPageFields(onPage),
-        applied: readPageFields(applied),
-        desired: readPageFields(desired),
-        notionAt: edit.at,
-        todoistAt: todoistTime(stored.data.version),
-      });
-      for (const c of decision.conflicts)
-        log.info('conflict settled: the later change wins, a tie goes to Todoist', {
-          conflict: true,
-          field: c.field,
-          notionValue: c.notion,
-          todoistValue: c.todoist,
-          winner: c.winner,
+    return retryOnWriteRace<EditOutcome>(
+      `task ${taskId}: recording a Notion edit`,
+      async () => {
+        const stored = await readEntity(ctx.store, 'todo', taskId);
+        if (!stored || stored.data.deleted || stored.data.desired === null) {
+          log.info('page edit not sent: this task has no synced state (new, deleted or not yet reconciled)');
+          return 'unknown_task';
+        }
+        const desired = parse(stored.data.desired) ?? {};
+        const applied = parse(stored.data.applied) ?? desired;
+        const available = await ctx.properties('todos');
+        const onPage = Object.fromEntries(
+          Object.entries(page.properties).filter(([name]) => available.has(name)),
+        );
+        const decision = decideFields({
+          page: readPageFields(onPage),
+          applied: readPageFields(applied),
+          desired: readPageFields(desired),
+          notionAt: edit.at,
+          todoistAt: todoistTime(stored.data.version),
         });
-      if (Object.keys(decision.seen).length === 0) {
-        log.info('page event carries no change by a person: nothing to send', { unchanged: true });
-        return 'unchanged';
-      }
-      if (Object.keys(decision.send).length > 0) await awaitUnseenTodoistChange(ctx, taskId, stored, edit.at);
-      const sent = await send(ctx, log, taskId, page.id, stored, decision.send, readPageFields(desired));
-      const next = nextState(ctx.now(), stored.data, desired, applied, decision.seen, sent);
-      let committed: Stored<EntityDoc>;
-      try {
-        committed = await ctx.store.update(ENTITIES, docId('todo', taskId), next, stored.version);
-      } catch (error) {
-        // Another instance or a Todoist event moved the state: diff again against it.
-        if (isStateError(error, 'precondition_failed')) continue;
-        throw error;
-      }
-      if (committed.data.appliedHash !== committed.data.desiredHash)
-        await applyEntity(ctx, todoTarget(ctx, taskId), committed);
-      return Object.keys(sent).length > 0 ? 'sent' : 'unchanged';
-    }
-    throw new Error(`task ${taskId}: too much contention recording a Notion edit`);
+        for (const c of decision.conflicts)
+          log.info('conflict settled: the later change wins, a tie goes to Todoist', {
+            conflict: true,
+            field: c.field,
+            notionValue: c.notion,
+            todoistValue: c.todoist,
+            winner: c.winner,
+          });
+        if (Object.keys(decision.seen).length === 0) {
+          log.info('page event carries no change by a person: nothing to send', { unchanged: true });
+          return 'unchanged';
+        }
+        if (Object.keys(decision.send).length > 0)
+          await awaitUnseenTodoistChange(ctx, taskId, stored, edit.at);
+        const sent = await send(ctx, log, taskId, page.id, stored, decision.send, readPageFields(desired));
+        const next = nextState(ctx.now(), stored.data, desired, applied, decision.seen, sent);
+        let committed: Stored<EntityDoc>;
+        try {
+          committed = await ctx.store.update(ENTITIES, docId('todo', taskId), next, stored.version);
+        } catch (error) {
+          // Another instance or a Todoist event moved the state: diff again against it.
+          if (isStateError(error, 'precondition_failed')) return AGAIN;
+          throw error;
+        }
+        if (committed.data.appliedHash !== committed.data.desiredHash)
+          await applyEntity(ctx, todoTarget(ctx, taskId), committed);
+        return Object.keys(sent).length > 0 ? 'sent' : 'unchanged';
+      },
+      { onlyAgain: true },
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 import { docId } from '../exactly-once/keys.js';
 import { eventVersion } from '../exactly-once/ordering.js';
-import { isStateError, type Stored } from '../state/store.js';
+import type { Stored } from '../state/store.js';
+import { retryOnWriteRace } from '../state/write-race.js';
 import type { SectionEvent } from '../todoist/payload.js';
 import type { TodoistSection } from '../todoist/schemas.js';
 import type { SyncContext } from './context.js';
@@ -37,23 +38,17 @@ async function commitSection(
   next: Omit<SectionDoc, 'updatedAt'>,
 ): Promise<{ verdict: SectionOutcome; before: SectionDoc | undefined }> {
   const id = sectionDocId(next.sectionId);
-  for (let round = 0; round < 20; round++) {
+  return retryOnWriteRace(`section ${next.sectionId}: committing its name`, async () => {
     const current = await ctx.store.get<SectionDoc>(SECTIONS, id);
     if (current && next.version < current.data.version) return { verdict: 'stale', before: current.data };
     if (current && next.version === current.data.version)
       return { verdict: 'unchanged', before: current.data };
     // A payload without a name (a deletion, say) keeps the known one for tasks still pointing here.
     const doc: SectionDoc = { ...next, name: next.name || current?.data.name || '', updatedAt: ctx.now() };
-    try {
-      if (current) await ctx.store.update(SECTIONS, id, doc, current.version);
-      else await ctx.store.create(SECTIONS, id, doc);
-      return { verdict: 'applied', before: current?.data };
-    } catch (error) {
-      const raced = isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed');
-      if (!raced) throw error;
-    }
-  }
-  throw new Error(`section ${next.sectionId}: too much contention committing its name`);
+    if (current) await ctx.store.update(SECTIONS, id, doc, current.version);
+    else await ctx.store.create(SECTIONS, id, doc);
+    return { verdict: 'applied' as const, before: current?.data };
+  });
 }
 
 /** The name of a section: from the store, else from the Todoist API (cached); undefined when unknown. */

@@ -2,7 +2,7 @@ import { docId } from '../exactly-once/keys.js';
 import { setStoredProperty } from '../exactly-once/property-patch.js';
 import { textEquals } from '../notion/filters.js';
 import type { PropertyInput } from '../notion/types.js';
-import { isWriteRace } from '../state/store.js';
+import { retryOnWriteRace } from '../state/write-race.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { findOldest } from './lookup.js';
@@ -63,29 +63,23 @@ async function editPending(
   change: (children: PendingParentDoc['children']) => PendingParentDoc['children'],
 ): Promise<void> {
   const id = pendingId(parentId);
-  for (let round = 0; round < 20; round++) {
+  await retryOnWriteRace(`pending children of ${parentId}`, async () => {
     const current = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, id);
     const children = change(current?.data.children ?? []);
-    try {
-      if (!current) {
-        if (children.length === 0) return;
+    if (!current) {
+      if (children.length > 0)
         await ctx.store.create(PENDING_PARENTS, id, { parentId, children, updatedAt: ctx.now() });
-      } else if (children.length === 0) {
-        await ctx.store.remove(PENDING_PARENTS, id, current.version);
-      } else {
-        await ctx.store.update(
-          PENDING_PARENTS,
-          id,
-          { parentId, children, updatedAt: ctx.now() },
-          current.version,
-        );
-      }
-      return;
-    } catch (error) {
-      if (!isWriteRace(error)) throw error;
+    } else if (children.length === 0) {
+      await ctx.store.remove(PENDING_PARENTS, id, current.version);
+    } else {
+      await ctx.store.update(
+        PENDING_PARENTS,
+        id,
+        { parentId, children, updatedAt: ctx.now() },
+        current.version,
+      );
     }
-  }
-  throw new Error(`pending children of ${parentId}: too much contention`);
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
 import { AppError } from '../errors.js';
-import { isStateError, isWriteRace, type StateStore, type Stored } from '../state/store.js';
+import { holdLease } from '../exactly-once/lease-holder.js';
+import { acquireRecord } from '../exactly-once/lease-record.js';
+import type { StateStore } from '../state/store.js';
 
 /*
  * One reconcile at a time, across instances: a lease document in the store.
@@ -66,65 +68,22 @@ export async function leaseHolder(
 export async function acquireLease(options: LeaseOptions): Promise<Lease | undefined> {
   const { store, name, owner, ttlMs } = options;
   const now = options.now ?? Date.now;
+  const rules = { store, collection: LEASES, owner, now, isDone: () => false, resumeOwn: true };
   const doc = (): LeaseDoc => ({ name, owner, leaseUntil: now() + ttlMs, acquiredAt: now() });
-  let held: Stored<LeaseDoc> | undefined;
-  const existing = await store.get<LeaseDoc>(LEASES, name);
-  try {
-    if (!existing) held = await store.create(LEASES, name, doc());
-    else if (existing.data.leaseUntil <= now() || existing.data.owner === owner)
-      held = await store.update(LEASES, name, doc(), existing.version);
-  } catch (error) {
-    if (!isWriteRace(error)) throw error;
-  }
-  if (!held) return undefined;
-
-  let current: Stored<LeaseDoc> = held;
-  let isLost = false;
-  let timer: NodeJS.Timeout | undefined;
-  let beat: Promise<void> | undefined;
-  const renew = async () => {
-    if (isLost) throw new LeaseLostError(name);
-    try {
-      current = await store.update(
-        LEASES,
-        name,
-        { ...current.data, leaseUntil: now() + ttlMs },
-        current.version,
-      );
-    } catch (error) {
-      if (isStateError(error, 'precondition_failed') || isStateError(error, 'not_found')) {
-        isLost = true;
-        throw new LeaseLostError(name);
-      }
-      throw error;
-    }
-  };
-  if (options.heartbeat ?? true) {
-    timer = setInterval(
-      () => {
-        // A failed renewal is seen by the run through lost(); an unavailable store is retried next beat.
-        beat ??= renew()
-          .catch(() => undefined)
-          .finally(() => {
-            beat = undefined;
-          });
-      },
-      Math.max(10, Math.floor(ttlMs / 3)),
-    );
-    timer.unref();
-  }
-  return {
-    owner,
-    renew,
-    lost: () => isLost,
-    async release() {
-      if (timer) clearInterval(timer);
-      // A renewal in flight would change the version the fenced remove checks.
-      await beat;
-      if (isLost) return;
-      await store.remove(LEASES, name, current.version).catch((error: unknown) => {
-        if (!isStateError(error, 'precondition_failed')) throw error;
-      });
+  const got = await acquireRecord(rules, name, await store.get<LeaseDoc>(LEASES, name), doc);
+  if (got.outcome !== 'won') return undefined;
+  const holder = holdLease<LeaseDoc>(
+    {
+      store,
+      collection: LEASES,
+      id: name,
+      owner,
+      leaseMs: ttlMs,
+      now,
+      ...((options.heartbeat ?? true) ? { beatMs: Math.max(10, Math.floor(ttlMs / 3)) } : {}),
+      lost: () => new LeaseLostError(name),
     },
-  };
+    got.record,
+  );
+  return { owner, renew: holder.renew, lost: holder.lost, release: holder.release };
 }

@@ -1,4 +1,5 @@
-import { isStateError, type StateStore } from '../state/store.js';
+import type { StateStore } from '../state/store.js';
+import { isContentionError, retryOnWriteRace } from '../state/write-race.js';
 
 /** Where reconcile keeps its own bookkeeping (the lease lives in `leases`). */
 export const RECONCILE_COLLECTION = 'reconcile';
@@ -54,17 +55,14 @@ export async function readLastRun(store: StateStore, userId?: string): Promise<L
 /** Records a complete run; the next one reads completed tasks from its `until` on. */
 export async function writeLastRun(store: StateStore, doc: LastRunDoc, userId?: string): Promise<void> {
   const id = lastRunId(userId);
-  for (let round = 0; round < 5; round++) {
+  await retryOnWriteRace(`reconcile window ${id}`, async () => {
     const snap = await store.get<LastRunDoc>(RECONCILE_COLLECTION, id);
     // Never move the window back (a slow run finishing after a newer one).
     if (snap && snap.data.completedUntil >= doc.completedUntil) return;
-    try {
-      if (snap) await store.update(RECONCILE_COLLECTION, id, doc, snap.version);
-      else await store.create(RECONCILE_COLLECTION, id, doc);
-      return;
-    } catch (error) {
-      const raced = isStateError(error, 'already_exists') || isStateError(error, 'precondition_failed');
-      if (!raced) throw error;
-    }
-  }
+    if (snap) await store.update(RECONCILE_COLLECTION, id, doc, snap.version);
+    else await store.create(RECONCILE_COLLECTION, id, doc);
+  }).catch((error: unknown) => {
+    // Contended past the bound: the window stays where others left it; a later start only reads more.
+    if (!isContentionError(error)) throw error;
+  });
 }
