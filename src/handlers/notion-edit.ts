@@ -15,6 +15,7 @@ import { isStateError, type Stored } from '../state/store.js';
 import { applyEntity } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { awaitUnseenTodoistChange, send } from './notion-send.js';
+import { rereadPage } from './page-reread.js';
 import { todoTarget } from './todos.js';
 
 type Properties = Record<string, PropertyInput>;
@@ -52,7 +53,10 @@ export async function syncPageEdit(
   const writer = ctx.todoistWriter;
   if (!writer) throw new Error('two-way sync needs the Todoist writer (TODOIST_API_TOKEN)');
   return ctx.memory.serial.todo(taskId, async () => {
-    for (let round = 0; round < 5; round++) {
+    let shown = page;
+    // The state version read just before `shown` was read (see page-reread.ts for why it matters).
+    let readAfter: string | undefined;
+    for (let round = 0; round < 10; round++) {
       const stored = await readEntity(ctx.store, 'todo', taskId);
       if (!stored || stored.data.deleted || stored.data.desired === null) {
         log.info('page edit not sent: this task has no synced state (new, deleted or not yet reconciled)');
@@ -62,7 +66,7 @@ export async function syncPageEdit(
       const applied = parse(stored.data.applied) ?? desired;
       const available = await ctx.properties('todos');
       const onPage = Object.fromEntries(
-        Object.entries(page.properties).filter(([name]) => available.has(name)),
+        Object.entries(shown.properties).filter(([name]) => available.has(name)),
       );
       const decision = decideFields({
         page: readPageFields(onPage),
@@ -71,6 +75,20 @@ export async function syncPageEdit(
         notionAt: edit.at,
         todoistAt: todoistTime(stored.data.version),
       });
+      if (Object.keys(decision.seen).length === 0) {
+        log.info('page event carries no change by a person: nothing to send', { unchanged: true });
+        return 'unchanged';
+      }
+      if (readAfter !== stored.version) {
+        readAfter = stored.version;
+        const again = await rereadPage(ctx, page.id);
+        if (!again) {
+          log.info('page edit not sent: the page is gone or trashed; its own event settles it');
+          return 'unchanged';
+        }
+        shown = again;
+        continue;
+      }
       for (const c of decision.conflicts)
         log.info('conflict settled: the later change wins, a tie goes to Todoist', {
           conflict: true,
@@ -79,10 +97,6 @@ export async function syncPageEdit(
           todoistValue: c.todoist,
           winner: c.winner,
         });
-      if (Object.keys(decision.seen).length === 0) {
-        log.info('page event carries no change by a person: nothing to send', { unchanged: true });
-        return 'unchanged';
-      }
       if (Object.keys(decision.send).length > 0) await awaitUnseenTodoistChange(ctx, taskId, stored, edit.at);
       const sent = await send(ctx, log, taskId, page.id, stored, decision.send, readPageFields(desired));
       const next = nextState(ctx.now(), stored.data, desired, applied, decision.seen, sent);
