@@ -35,20 +35,22 @@ async function crossing() {
   return { w, pageId, editedAt, rename, assess };
 }
 
-/** An instance whose page reads are snapshots, as HTTP answers are; `after` runs after the first read. */
-function snapshotReads(ctx: SyncContext, after: () => Promise<unknown> = async () => undefined): SyncContext {
+/** An instance whose page reads are snapshots, as HTTP answers are; `after` runs after read number `nth`. */
+function snapshotReads(
+  ctx: SyncContext,
+  after: () => Promise<unknown> = async () => undefined,
+  nth = 1,
+): SyncContext {
   const read = ctx.notion.retrievePage.bind(ctx.notion);
-  let first = true;
+  let reads = 0;
   return {
     ...ctx,
     notion: {
       ...ctx.notion,
       async retrievePage(id: string) {
         const snapshot = structuredClone(await read(id));
-        if (first) {
-          first = false;
-          await after();
-        }
+        reads += 1;
+        if (reads === nth) await after();
         return snapshot;
       },
     },
@@ -60,6 +62,15 @@ describe('crossing edits of different fields, whatever the interleaving', () => 
     const { w, pageId, editedAt, rename, assess } = await crossing();
     // The rename lands (page PATCH, state recorded) right after the handler read the page.
     const reader = snapshotReads(w.instance(), rename);
+
+    await w.deliverNotion(reader, w.notionEvent(pageId, { at: editedAt }));
+
+    await assess();
+  });
+
+  it('the rename lands while the page is read the second time: state and page are read once more', async () => {
+    const { w, pageId, editedAt, rename, assess } = await crossing();
+    const reader = snapshotReads(w.instance(), rename, 2);
 
     await w.deliverNotion(reader, w.notionEvent(pageId, { at: editedAt }));
 
