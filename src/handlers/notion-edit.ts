@@ -16,6 +16,7 @@ import { AGAIN, retryOnWriteRace } from '../state/write-race.js';
 import { applyEntity } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { awaitUnseenTodoistChange, send } from './notion-send.js';
+import { rereadPage } from './page-reread.js';
 import { todoTarget } from './todos.js';
 
 type Properties = Record<string, PropertyInput>;
@@ -53,6 +54,9 @@ export async function syncPageEdit(
   const writer = ctx.todoistWriter;
   if (!writer) throw new Error('two-way sync needs the Todoist writer (TODOIST_API_TOKEN)');
   return ctx.memory.serial.todo(taskId, async () => {
+    let shown = page;
+    // The state version read just before `shown` was read (see page-reread.ts for why it matters).
+    let readAfter: string | undefined;
     return retryOnWriteRace<EditOutcome>(
       `task ${taskId}: recording a Notion edit`,
       async () => {
@@ -65,7 +69,7 @@ export async function syncPageEdit(
         const applied = parse(stored.data.applied) ?? desired;
         const available = await ctx.properties('todos');
         const onPage = Object.fromEntries(
-          Object.entries(page.properties).filter(([name]) => available.has(name)),
+          Object.entries(shown.properties).filter(([name]) => available.has(name)),
         );
         const decision = decideFields({
           page: readPageFields(onPage),
@@ -74,6 +78,20 @@ export async function syncPageEdit(
           notionAt: edit.at,
           todoistAt: todoistTime(stored.data.version),
         });
+        if (Object.keys(decision.seen).length === 0) {
+          log.info('page event carries no change by a person: nothing to send', { unchanged: true });
+          return 'unchanged';
+        }
+        if (readAfter !== stored.version) {
+          readAfter = stored.version;
+          const again = await rereadPage(ctx, page.id);
+          if (!again) {
+            log.info('page edit not sent: the page is gone or trashed; its own event settles it');
+            return 'unchanged';
+          }
+          shown = again;
+          return AGAIN;
+        }
         for (const c of decision.conflicts)
           log.info('conflict settled: the later change wins, a tie goes to Todoist', {
             conflict: true,
@@ -82,10 +100,6 @@ export async function syncPageEdit(
             todoistValue: c.todoist,
             winner: c.winner,
           });
-        if (Object.keys(decision.seen).length === 0) {
-          log.info('page event carries no change by a person: nothing to send', { unchanged: true });
-          return 'unchanged';
-        }
         if (Object.keys(decision.send).length > 0)
           await awaitUnseenTodoistChange(ctx, taskId, stored, edit.at);
         const sent = await send(ctx, log, taskId, page.id, stored, decision.send, readPageFields(desired));
