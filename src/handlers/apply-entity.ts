@@ -3,6 +3,7 @@ import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
 import type { DatabaseKey, PropertyInput } from '../notion/types.js';
 import type { Stored } from '../state/store.js';
+import { AGAIN, retryOnWriteRace } from '../state/write-race.js';
 import { markWritten, type TwoWayWrite, writeChangedProperties } from './apply-two-way.js';
 import type { SyncContext } from './context.js';
 import { writeProperties } from './page-write.js';
@@ -40,70 +41,75 @@ export async function applyEntity(
   let pageId: string | undefined;
   let revived = false;
   const twoWay = ctx.config.twoWay.direction === 'two-way' && target.kind === 'todo';
-  for (let round = 0; round < 10; round++) {
-    const state = current.data;
-    let written: TwoWayWrite | undefined;
-    if (state.deleted) {
-      pageId ??= await ctx.ensure.find(target.kind, target.key, target.lookup);
-      if (pageId) await trash(pageId);
-    } else {
-      const properties = JSON.parse(state.desired ?? '{}') as Record<string, PropertyInput>;
-      let fresh = false;
-      if (!pageId) {
-        const result = await ctx.ensure.ensure(target.kind, target.key, {
-          lookup: target.lookup,
-          create: async (admit) => {
-            ctx.brake?.check(target.kind);
-            const db = ctx.databaseId(target.db);
+  // A newer state committed meanwhile, or a page replaced: another round, under the one bound.
+  return retryOnWriteRace<ApplyOutcome>(
+    `entity ${target.kind} ${target.key}: making Notion show its newest state`,
+    async () => {
+      const state = current.data;
+      let written: TwoWayWrite | undefined;
+      if (state.deleted) {
+        pageId ??= await ctx.ensure.find(target.kind, target.key, target.lookup);
+        if (pageId) await trash(pageId);
+      } else {
+        const properties = JSON.parse(state.desired ?? '{}') as Record<string, PropertyInput>;
+        let fresh = false;
+        if (!pageId) {
+          const result = await ctx.ensure.ensure(target.kind, target.key, {
+            lookup: target.lookup,
+            create: async (admit) => {
+              ctx.brake?.check(target.kind);
+              const db = ctx.databaseId(target.db);
+              const write = (p: Record<string, PropertyInput>) =>
+                ctx.notion.createPage(db, p, { beforeSend: admit });
+              return (await writeProperties(ctx, target, properties, write)).id;
+            },
+            discard: trash,
+            // A page found gone and replaced may have a live copy elsewhere: look before that create.
+            born: options.born === true && !revived,
+          });
+          pageId = result.pageId;
+          fresh = result.created;
+        }
+        if (!fresh) {
+          try {
+            const id = pageId;
             const write = (p: Record<string, PropertyInput>) =>
-              ctx.notion.createPage(db, p, { beforeSend: admit });
-            return (await writeProperties(ctx, target, properties, write)).id;
-          },
-          discard: trash,
-          // A page found gone and replaced may have a live copy elsewhere: look before that create.
-          born: options.born === true && !revived,
-        });
-        pageId = result.pageId;
-        fresh = result.created;
-      }
-      if (!fresh) {
-        try {
-          const id = pageId;
-          const write = (p: Record<string, PropertyInput>) =>
-            writeProperties(ctx, target, p, (q) => ctx.notion.updatePage(id, { properties: q }));
-          if (twoWay) written = await writeChangedProperties(ctx, id, state, write);
-          else await write(properties);
-        } catch (error) {
-          if (!isPageGone(error)) throw error;
-          const decision = await onRefusedEdit(ctx, target, current, pageId, properties, revived);
-          if (decision.kind === 'fail') throw error;
-          if (decision.kind === 'newer') {
-            // A tombstone trashes this page (next round); a newer state is tried on it first.
-            current = decision.state;
-            continue;
-          }
-          revived = true;
-          if (decision.kind === 'replace') {
-            pageId = undefined;
-            continue;
+              writeProperties(ctx, target, p, (q) => ctx.notion.updatePage(id, { properties: q }));
+            if (twoWay) written = await writeChangedProperties(ctx, id, state, write);
+            else await write(properties);
+          } catch (error) {
+            if (!isPageGone(error)) throw error;
+            const decision = await onRefusedEdit(ctx, target, current, pageId, properties, revived);
+            if (decision.kind === 'fail') throw error;
+            if (decision.kind === 'newer') {
+              // A tombstone trashes this page (next round); a newer state is tried on it first.
+              current = decision.state;
+              return AGAIN;
+            }
+            revived = true;
+            if (decision.kind === 'replace') {
+              pageId = undefined;
+              return AGAIN;
+            }
           }
         }
       }
-    }
-    const marked = written
-      ? await markWritten(ctx, target.kind, target.key, current, written)
-      : await markApplied(ctx.store, target.kind, target.key, current);
-    if (target.kind === 'todo') {
-      // A two-way write leaves a state this memory does not hold: the next event reads it.
-      if (marked && marked !== true) ctx.memory.taskStates.set(target.key, marked);
-      else ctx.memory.taskStates.delete(target.key);
-    }
-    if (marked) return 'applied';
-    const next = await readEntity(ctx.store, target.kind, target.key);
-    if (!next) return 'applied';
-    current = next;
-  }
-  throw new Error(`entity ${target.kind} did not settle after 10 rounds of concurrent changes`);
+      const marked = written
+        ? await markWritten(ctx, target.kind, target.key, current, written)
+        : await markApplied(ctx.store, target.kind, target.key, current);
+      if (target.kind === 'todo') {
+        // A two-way write leaves a state this memory does not hold: the next event reads it.
+        if (marked && marked !== true) ctx.memory.taskStates.set(target.key, marked);
+        else ctx.memory.taskStates.delete(target.key);
+      }
+      if (marked) return 'applied';
+      const next = await readEntity(ctx.store, target.kind, target.key);
+      if (!next) return 'applied';
+      current = next;
+      return AGAIN;
+    },
+    { onlyAgain: true },
+  );
 }
 
 type RefusedEdit =
