@@ -1,6 +1,5 @@
 import { contentHash } from '../exactly-once/content-hash.js';
 import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
-import { createKeyedMutex } from '../exactly-once/keyed-mutex.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedTitle } from '../mapping/sparse-task.js';
 import { richText, title } from '../notion/properties.js';
@@ -10,9 +9,6 @@ import type { ProjectEvent } from '../todoist/payload.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
 import type { SyncContext } from './context.js';
 import { todoistPage } from './lookup.js';
-
-const _perProject = createKeyedMutex();
-const _names = new Map<string, Promise<string | undefined>>();
 
 /** The Notion page of one Todoist project, found by its `Todoist ID`. */
 export function projectTarget(ctx: SyncContext, projectId: string): PageTarget {
