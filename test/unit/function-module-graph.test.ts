@@ -63,4 +63,17 @@ describe('what each function loads at cold start', () => {
       expect(graph.has('state/firestore.ts')).toBe(false);
     }
   });
+
+  it('the only packages a cold start loads are the small ones: valibot for payloads, p-limit for the reconcile', () => {
+    const packages = (entry: string) => [...moduleGraph(entry)].filter((m) => !m.endsWith('.ts')).sort();
+    expect(packages('functions/sync-function.ts')).toEqual(['valibot']);
+    expect(packages('functions/reconcile-function.ts')).toEqual(['p-limit', 'valibot']);
+    expect(packages('functions/webhook-function.ts')).toEqual([]);
+  });
+
+  it('a sync whose first event is a task loads no comment code (it comes with the first comment)', () => {
+    const graph = moduleGraph('functions/sync-function.ts');
+    expect(graph.has('handlers/todos.ts')).toBe(true);
+    expect([...graph].filter((m) => /^(handlers|mapping)\/comment/.test(m))).toEqual([]);
+  });
 });
