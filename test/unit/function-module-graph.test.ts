@@ -76,4 +76,10 @@ describe('what each function loads at cold start', () => {
     expect(graph.has('handlers/todos.ts')).toBe(true);
     expect([...graph].filter((m) => /^(handlers|mapping)\/comment/.test(m))).toEqual([]);
   });
+
+  it('a one-way reconcile loads nothing of the Notion-to-Todoist side (it comes with two-way)', () => {
+    const graph = moduleGraph('functions/reconcile-function.ts');
+    expect(graph.has('reconcile/engine.ts')).toBe(true);
+    expect(['reconcile/notion-scan.ts', 'handlers/notion-edit.ts'].filter((m) => graph.has(m))).toEqual([]);
+  });
 });
