@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import type { NotionClient } from '../notion/client.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonObject } from '../validation/json-values.js';
 import type { RelationReader } from './relinks.js';
 
 const PropertyItemList = v.object({

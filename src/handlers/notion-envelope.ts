@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { describeIssues } from '../validation/issue-text.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonNumber, jsonObject } from '../validation/json-values.js';
 
 /** A Notion webhook event as this product reads it (tolerant: unknown types and author kinds pass). */
 export interface NotionEvent {
@@ -25,7 +25,7 @@ const envelopeSchema = v.looseObject({
   type: nonEmpty,
   authors: v.optional(v.array(v.looseObject({ id: v.string(), type: v.string() }))),
   entity: v.looseObject({ id: nonEmpty, type: nonEmpty }),
-  attempt_number: v.optional(v.number()),
+  attempt_number: v.optional(jsonNumber),
   data: v.optional(
     jsonObject({
       parent: v.optional(jsonObject({ id: v.optional(v.string()), data_source_id: v.optional(v.string()) })),

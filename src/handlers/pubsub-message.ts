@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { describeIssues } from '../validation/issue-text.js';
-import { jsonObject, jsonRecord } from '../validation/json-object.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 
 /** A Pub/Sub message as the sync needs it: the raw Todoist body and the delivery's identity. */
 export interface InboundMessage {

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { textItems } from '../notion/properties.js';
 import type { BlockInput, NotionBlock, RichTextInput } from '../notion/types.js';
 import { parseTimestampMicros } from '../todoist/timestamp.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonObject } from '../validation/json-values.js';
 
 /*
  * How a Todoist comment shows in its Todo page: one paragraph, "2025-02-10 10:45 — text". The

@@ -1,7 +1,7 @@
 /** Page content blocks (append, list, update, trash) over any `request` choke point of the Notion client. */
 import * as v from 'valibot';
 import type { NotionVersion } from '../config/index.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonObject } from '../validation/json-values.js';
 import { NotionError } from './errors.js';
 import type { HttpMethod, HttpRequestOptions } from './http.js';
 import type { BlockInput, NotionBlock, NotionBlocks, RequestOptions } from './types.js';

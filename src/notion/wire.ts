@@ -1,7 +1,7 @@
 /** Tolerant schemas for the Notion answers we read; unknown fields are ignored. */
 import * as v from 'valibot';
 import { describeIssues } from '../validation/issue-text.js';
-import { jsonObject, jsonRecord } from '../validation/json-object.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 import { NotionError } from './errors.js';
 import type { NotionPage } from './types.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as v from 'valibot';
 import type { Logger } from '../log/logger.js';
 import { describeIssues } from '../validation/issue-text.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonObject } from '../validation/json-values.js';
 import { isTodoistApiError, TodoistApiError } from './api-errors.js';
 import { getJson, type HttpSettings, type Query } from './http.js';
 import {

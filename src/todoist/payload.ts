@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { describeIssues } from '../validation/issue-text.js';
-import { jsonObject } from '../validation/json-object.js';
+import { jsonNumber, jsonObject } from '../validation/json-values.js';
 import {
   type EventBase,
   NOTE_EVENTS,
@@ -52,7 +52,7 @@ const envelopeSchema = v.looseObject({
   // Ordering only: an unreadable one is left out (and reported), it does not identify the event.
   triggered_at: v.optional(v.unknown()),
   version: v.pipe(
-    v.nullish(v.union([v.string(), v.number()]), null),
+    v.nullish(v.union([v.string(), jsonNumber]), null),
     v.transform((version) => (version === null ? null : String(version))),
   ),
   event_data_extra: v.nullish(

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { jsonNumber } from '../validation/json-values.js';
 import { isTimestamp } from './timestamp.js';
 
 /*
@@ -9,7 +10,7 @@ import { isTimestamp } from './timestamp.js';
 
 /** An opaque id: v1 strings, or the numbers older payloads carried. */
 export const idSchema = v.pipe(
-  v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.number(), v.integer())]),
+  v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.number(), v.safeInteger())]),
   v.transform(String),
 );
 
@@ -64,17 +65,17 @@ export type TodoistDeadline = v.InferOutput<typeof deadlineSchema>;
 
 /** How long a task takes: a positive whole amount of minutes or days. */
 export const durationSchema = v.looseObject({
-  amount: v.pipe(v.number(), v.integer(), v.gtValue(0)),
+  amount: v.pipe(v.number(), v.safeInteger(), v.gtValue(0)),
   unit: v.picklist(['minute', 'day']),
 });
 export type TodoistDuration = v.InferOutput<typeof durationSchema>;
 
 const priority = v.nullish(
   v.pipe(
-    v.union([v.number(), v.string()]),
+    v.union([jsonNumber, v.string()]),
     v.transform(Number),
     v.number(),
-    v.integer(),
+    v.safeInteger(),
     v.minValue(1),
     v.maxValue(4),
   ),
@@ -90,7 +91,7 @@ export const taskFields = {
   section_id: nullableId,
   parent_id: nullableId,
   labels: v.nullish(
-    v.array(v.pipe(v.union([v.string(), v.number()]), v.transform(String)), 'expected an array of labels'),
+    v.array(v.pipe(v.union([v.string(), jsonNumber]), v.transform(String)), 'expected an array of labels'),
     () => [],
   ),
   priority,

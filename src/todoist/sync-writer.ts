@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { SyncCommand } from '../mapping/todoist-commands.js';
-import { jsonObject, jsonRecord } from '../validation/json-object.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 import { httpSettings, type TodoistApiOptions } from './api.js';
 import { TodoistApiError } from './api-errors.js';
 import { postForm } from './http.js';

@@ -1,10 +1,12 @@
 import * as v from 'valibot';
 
 /*
- * Valibot's object and record schemas take an array for an object (`[]` passes as `{}`). A JSON
- * payload that sends an array where an object belongs is malformed, and the schemas here refused
- * it before: these wrappers keep that, for the shapes whose keys are all optional (a required key
- * already refuses an array).
+ * Valibot's object and record schemas take an array for an object (`[]` passes as `{}`), and its
+ * number schema takes Infinity (what JSON.parse makes of `1e400`). Neither is a value a payload
+ * means, and the schemas here refused both before: these wrappers keep that. `jsonObject` is for
+ * the shapes whose keys are all optional (a required key already refuses an array). Unknown keys
+ * named `__proto__`, `prototype` or `constructor` are left out of valibot's outputs; the sync reads
+ * no key of those names.
  */
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
@@ -24,3 +26,6 @@ export function jsonObject<const TEntries extends v.ObjectEntries>(entries: TEnt
 export function jsonRecord<const TValue extends v.GenericSchema>(value: TValue) {
   return v.pipe(objectType, v.record(v.string(), value));
 }
+
+/** A finite number. */
+export const jsonNumber = v.pipe(v.number(), v.finite());
