@@ -3,14 +3,15 @@
  * Notion client's own request function (same limiter, retry policy and counting):
  * `GET /v1/pages/{page_id}/properties/{property_id}`, paginated by `start_cursor`.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { NotionClient } from '../notion/client.js';
+import { jsonObject } from '../validation/json-values.js';
 import type { RelationReader } from './relinks.js';
 
-const PropertyItemList = z.object({
-  results: z.array(z.object({ relation: z.object({ id: z.string() }).optional() }).passthrough()),
-  has_more: z.boolean().optional(),
-  next_cursor: z.string().nullable().optional(),
+const PropertyItemList = v.object({
+  results: v.array(jsonObject({ relation: v.optional(v.object({ id: v.string() })) })),
+  has_more: v.optional(v.boolean()),
+  next_cursor: v.nullish(v.string()),
 });
 
 /** Property ids come percent-encoded in page responses; encode exactly once for the path. */
@@ -31,7 +32,7 @@ export function relationReader(client: Pick<NotionClient, 'request'>): RelationR
       const query = new URLSearchParams({ page_size: '100' });
       if (cursor) query.set('start_cursor', cursor);
       const path = `/v1/pages/${encodeURIComponent(pageId)}/properties/${pathSegment(propertyId)}?${query}`;
-      const list = PropertyItemList.parse(await client.request('GET', path));
+      const list = v.parse(PropertyItemList, await client.request('GET', path));
       for (const item of list.results) if (item.relation) ids.push(item.relation.id);
       if (!list.has_more || !list.next_cursor) break;
       cursor = list.next_cursor;

@@ -2,7 +2,6 @@ import { AppError, errorMessage, isAppError, isTransient } from '../errors.js';
 import { deliveryKey, type LedgerEntry } from '../exactly-once/ledger.js';
 import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
-import { syncComment } from './comments.js';
 import type { SyncContext } from './context.js';
 import { reportIssues } from './odd-fields.js';
 import { syncProject } from './projects.js';
@@ -105,7 +104,8 @@ function apply(ctx: SyncContext, event: Exclude<ParsedEvent, { kind: 'ignored' }
     case 'project':
       return syncProject(ctx, event);
     case 'note':
-      return syncComment(ctx, event);
+      // Comments (five modules) load with the first comment: a cold start on a task event skips them.
+      return import('./comments.js').then(({ syncComment }) => syncComment(ctx, event));
     case 'section':
       return syncSection(ctx, event);
   }

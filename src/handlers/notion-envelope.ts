@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { AppError } from '../errors.js';
+import { describeIssues } from '../validation/issue-text.js';
+import { jsonNumber, jsonObject } from '../validation/json-values.js';
 
 /** A Notion webhook event as this product reads it (tolerant: unknown types and author kinds pass). */
 export interface NotionEvent {
@@ -15,18 +17,20 @@ export interface NotionEvent {
   parentIds: string[];
 }
 
-const envelopeSchema = z.looseObject({
-  id: z.string().min(1),
-  timestamp: z.string().min(1),
-  type: z.string().min(1),
-  authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).optional(),
-  entity: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }),
-  attempt_number: z.number().optional(),
-  data: z
-    .looseObject({
-      parent: z.looseObject({ id: z.string().optional(), data_source_id: z.string().optional() }).optional(),
-    })
-    .optional(),
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+
+const envelopeSchema = v.looseObject({
+  id: nonEmpty,
+  timestamp: nonEmpty,
+  type: nonEmpty,
+  authors: v.optional(v.array(v.looseObject({ id: v.string(), type: v.string() }))),
+  entity: v.looseObject({ id: nonEmpty, type: nonEmpty }),
+  attempt_number: v.optional(jsonNumber),
+  data: v.optional(
+    jsonObject({
+      parent: v.optional(jsonObject({ id: v.optional(v.string()), data_source_id: v.optional(v.string()) })),
+    }),
+  ),
 });
 
 /** The body is not a Notion event we can read: ack it, retrying cannot help. */
@@ -48,12 +52,10 @@ export function parseNotionEvent(body: Buffer): NotionEvent {
   } catch {
     throw new NotionEventError('the body is not JSON');
   }
-  const parsed = envelopeSchema.safeParse(json);
+  const parsed = v.safeParse(envelopeSchema, json);
   if (!parsed.success)
-    throw new NotionEventError(
-      `not a Notion webhook event: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
-    );
-  const e = parsed.data;
+    throw new NotionEventError(`not a Notion webhook event: ${describeIssues(parsed.issues, { max: 1 })}`);
+  const e = parsed.output;
   const at = Date.parse(e.timestamp);
   if (Number.isNaN(at)) throw new NotionEventError(`timestamp ${JSON.stringify(e.timestamp)} is not a date`);
   return {

@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { AppError } from '../errors.js';
+import { describeIssues } from '../validation/issue-text.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 
 /** A Pub/Sub message as the sync needs it: the raw Todoist body and the delivery's identity. */
 export interface InboundMessage {
@@ -8,12 +10,12 @@ export interface InboundMessage {
   messageId: string | undefined;
 }
 
-const messagePublished = z.object({
-  message: z.looseObject({
-    data: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).nullish(),
-    messageId: z.string().optional(),
-    message_id: z.string().optional(),
+const messagePublished = v.object({
+  message: jsonObject({
+    data: v.optional(v.string()),
+    attributes: v.nullish(jsonRecord(v.string())),
+    messageId: v.optional(v.string()),
+    message_id: v.optional(v.string()),
   }),
 });
 
@@ -26,13 +28,13 @@ export class MessageError extends AppError<'message_invalid'> {
 
 /** Reads the `messagePublished` CloudEvent data (binary CloudEvents and converted raw pushes alike). */
 export function decodeMessage(data: unknown, cloudEventId?: string): InboundMessage {
-  const parsed = messagePublished.safeParse(typeof data === 'string' ? safeJson(data) : data);
+  const parsed = v.safeParse(messagePublished, typeof data === 'string' ? safeJson(data) : data);
   if (!parsed.success) {
     throw new MessageError(
-      `not a Pub/Sub messagePublished event: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+      `not a Pub/Sub messagePublished event: ${describeIssues(parsed.issues, { max: 1 })}`,
     );
   }
-  const { message } = parsed.data;
+  const { message } = parsed.output;
   if (!message.data) throw new MessageError('the Pub/Sub message has no data');
   return {
     body: Buffer.from(message.data, 'base64'),

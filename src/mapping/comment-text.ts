@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { textItems } from '../notion/properties.js';
 import type { BlockInput, NotionBlock, RichTextInput } from '../notion/types.js';
 import { parseTimestampMicros } from '../todoist/timestamp.js';
+import { jsonObject } from '../validation/json-values.js';
 
 /*
  * How a Todoist comment shows in its Todo page: one paragraph, "2025-02-10 10:45 — text". The
@@ -20,9 +21,9 @@ export interface CommentInput {
   attachment?: unknown;
 }
 
-const attachmentSchema = z.looseObject({
-  file_name: z.string().nullish(),
-  file_url: z.string().nullish(),
+const attachmentSchema = jsonObject({
+  file_name: v.nullish(v.string()),
+  file_url: v.nullish(v.string()),
 });
 
 /** Rich-text items per paragraph (Notion's limit is 100): the date, the dash, an attachment, the rest. */
@@ -58,13 +59,13 @@ export function commentBlock(input: CommentInput): BlockInput {
     { type: 'text', text: { content: commentStamp(input.postedAt) ?? 'Comment', link } },
     { type: 'text', text: { content: ' — ' } },
   ];
-  const file = attachmentSchema.safeParse(input.attachment);
-  const fileUrl = file.success ? file.data.file_url : undefined;
+  const file = v.safeParse(attachmentSchema, input.attachment);
+  const fileUrl = file.success ? file.output.file_url : undefined;
   const attached = fileUrl && /^https?:\/\//.test(fileUrl) && fileUrl.length <= 2000;
   const room = MAX_ITEMS - items.length - (attached ? 1 : 0);
   items.push(...textItems(input.content).slice(0, room));
   if (attached) {
-    const name = (file.success && file.data.file_name) || 'attachment';
+    const name = (file.success && file.output.file_name) || 'attachment';
     const gap = input.content === '' ? '' : ' ';
     items.push({
       type: 'text',

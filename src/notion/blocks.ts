@@ -1,6 +1,7 @@
 /** Page content blocks (append, list, update, trash) over any `request` choke point of the Notion client. */
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { NotionVersion } from '../config/index.js';
+import { jsonObject } from '../validation/json-values.js';
 import { NotionError } from './errors.js';
 import type { HttpMethod, HttpRequestOptions } from './http.js';
 import type { BlockInput, NotionBlock, NotionBlocks, RequestOptions } from './types.js';
@@ -14,45 +15,49 @@ export type NotionRequest = (
   options?: HttpRequestOptions,
 ) => Promise<unknown>;
 
-const richTextItem = z.looseObject({
-  plain_text: z.string().optional(),
-  href: z.string().nullish(),
-  text: z.looseObject({ content: z.string(), link: z.looseObject({ url: z.string() }).nullish() }).optional(),
+const richText = v.array(
+  jsonObject({
+    plain_text: v.optional(v.string()),
+    href: v.nullish(v.string()),
+    text: v.optional(
+      v.looseObject({ content: v.string(), link: v.nullish(v.looseObject({ url: v.string() })) }),
+    ),
+  }),
+);
+
+const block = v.looseObject({
+  id: v.string(),
+  type: v.string(),
+  in_trash: v.optional(v.boolean()),
+  archived: v.optional(v.boolean()),
 });
 
-const block = z.looseObject({
-  id: z.string(),
-  type: z.string(),
-  in_trash: z.boolean().optional(),
-  archived: z.boolean().optional(),
-});
-
-const list = z.looseObject({
-  results: z.array(z.unknown()),
-  has_more: z.boolean().optional(),
-  next_cursor: z.string().nullish(),
+const list = v.looseObject({
+  results: v.array(v.unknown()),
+  has_more: v.optional(v.boolean()),
+  next_cursor: v.nullish(v.string()),
 });
 
 function parseBlock(value: unknown, route: string): NotionBlock {
-  const parsed = block.safeParse(value);
+  const parsed = v.safeParse(block, value);
   if (!parsed.success) throw new NotionError('unexpected_response', `${route}: not a block`);
-  const data = parsed.data;
+  const data = parsed.output;
   const content = data[data.type];
   const raw =
     content && typeof content === 'object' ? (content as { rich_text?: unknown }).rich_text : undefined;
-  const items = z.array(richTextItem).safeParse(raw ?? []);
+  const items = v.safeParse(richText, raw ?? []);
   return {
     id: data.id,
     type: data.type,
     in_trash: data.in_trash === true || data.archived === true,
-    richText: items.success ? items.data : [],
+    richText: items.success ? items.output : [],
   };
 }
 
-function parseList(value: unknown, route: string): z.infer<typeof list> {
-  const parsed = list.safeParse(value);
+function parseList(value: unknown, route: string): v.InferOutput<typeof list> {
+  const parsed = v.safeParse(list, value);
   if (!parsed.success) throw new NotionError('unexpected_response', `${route}: not a list of blocks`);
-  return parsed.data;
+  return parsed.output;
 }
 
 /** Block operations over a Notion client's `request`. */

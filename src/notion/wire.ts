@@ -1,48 +1,49 @@
-/** Tolerant zod schemas for the Notion answers we read; unknown fields are ignored. */
-import { z } from 'zod';
+/** Tolerant schemas for the Notion answers we read; unknown fields are ignored. */
+import * as v from 'valibot';
+import { describeIssues } from '../validation/issue-text.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 import { NotionError } from './errors.js';
 import type { NotionPage } from './types.js';
 
-const propertyValue = z.looseObject({ id: z.string().optional(), type: z.string() });
+const propertyValue = v.looseObject({ id: v.optional(v.string()), type: v.string() });
 
-const richTextItem = z.looseObject({
-  plain_text: z.string().optional(),
-  text: z.looseObject({ content: z.string() }).optional(),
+const richTextItem = jsonObject({
+  plain_text: v.optional(v.string()),
+  text: v.optional(v.looseObject({ content: v.string() })),
 });
 
-const page = z.looseObject({
-  id: z.string(),
-  created_time: z.string(),
-  last_edited_time: z.string(),
-  in_trash: z.boolean().optional(),
-  archived: z.boolean().optional(),
-  url: z.string().optional(),
-  properties: z.record(z.string(), propertyValue),
+const page = v.looseObject({
+  id: v.string(),
+  created_time: v.string(),
+  last_edited_time: v.string(),
+  in_trash: v.optional(v.boolean()),
+  archived: v.optional(v.boolean()),
+  url: v.optional(v.string()),
+  properties: jsonRecord(propertyValue),
 });
 
-const list = z.looseObject({
-  results: z.array(z.unknown()),
-  has_more: z.boolean(),
-  next_cursor: z.string().nullable().optional(),
-  request_status: z.looseObject({ type: z.string(), incomplete_reason: z.string().optional() }).optional(),
+const list = v.looseObject({
+  results: v.array(v.unknown()),
+  has_more: v.boolean(),
+  next_cursor: v.nullish(v.string()),
+  request_status: v.optional(v.looseObject({ type: v.string(), incomplete_reason: v.optional(v.string()) })),
 });
 
-const container = z.looseObject({
-  id: z.string(),
-  title: z.array(richTextItem).optional(),
-  data_sources: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).optional(),
-  properties: z.record(z.string(), z.looseObject({ id: z.string(), type: z.string() })).optional(),
+const container = v.looseObject({
+  id: v.string(),
+  title: v.optional(v.array(richTextItem)),
+  data_sources: v.optional(v.array(v.looseObject({ id: v.string(), name: v.optional(v.string()) }))),
+  properties: v.optional(jsonRecord(v.looseObject({ id: v.string(), type: v.string() }))),
 });
 
 /** A database (2022-06-28: with properties) or a data source (2025-09-03: properties, no data_sources). */
-export type WireContainer = z.infer<typeof container>;
-export type WireList = z.infer<typeof list>;
+export type WireContainer = v.InferOutput<typeof container>;
+export type WireList = v.InferOutput<typeof list>;
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
+function parse<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const where = describeIssues(result.issues, { max: 1 });
   throw new NotionError('unexpected_response', `${what}: the answer does not look like Notion's (${where})`);
 }
 

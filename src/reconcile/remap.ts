@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { errorMessage, isAppError } from '../errors.js';
 import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
 import { applyEntity } from '../handlers/apply-entity.js';
@@ -92,7 +93,7 @@ async function remapOne(
     return;
   }
   const source = storedSource(doc.data.source);
-  const task = taskSchema.parse({ ...source, id: taskId });
+  const task = v.parse(taskSchema, { ...source, id: taskId });
   const absent = new Set(MAPPED_TASK_FIELDS.filter((f) => source[f] === undefined));
   const draft = await draftTask(run, task, { absent });
   const next = mergeDraft(doc.data, draft);

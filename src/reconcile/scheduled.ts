@@ -1,6 +1,5 @@
 import { AppError, isAppError, isTransient } from '../errors.js';
 import type { SyncContext } from '../handlers/context.js';
-import { scanNotionEdits } from './notion-scan.js';
 import { reconcileEachUser, type UserReconcile } from './per-user.js';
 import type { ReconcileReport } from './report.js';
 
@@ -38,7 +37,9 @@ export async function handleReconcileTick(ctx: SyncContext): Promise<ReconcileRe
   }
   if (retry !== undefined) throw retry;
   // Two-way: Notion edits whose page events were lost are found here, once Todoist's side is in step.
-  await scanNotionEdits(ctx);
+  // The scan brings the Notion-to-Todoist modules: a one-way deployment never loads them.
+  if (ctx.config.twoWay.direction === 'two-way')
+    await (await import('./notion-scan.js')).scanNotionEdits(ctx);
   return runs.at(-1)?.report;
 }
 

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { TodoistApi } from '../todoist/api.js';
 import type { ProjectEvent, TaskEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
@@ -93,6 +94,6 @@ export function todoistStamp(ms: number): string {
  * than anything stored, so the same newest-wins path trashes its page and leaves a tombstone.
  */
 export function goneEvent(taskId: string, nowMs: number): TaskEvent {
-  const task = taskSchema.parse({ id: taskId, is_deleted: true, updated_at: todoistStamp(nowMs) });
+  const task = v.parse(taskSchema, { id: taskId, is_deleted: true, updated_at: todoistStamp(nowMs) });
   return { ...snapshotEvent(task), eventName: 'item:deleted' };
 }

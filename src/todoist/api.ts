@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { Logger } from '../log/logger.js';
+import { describeIssues } from '../validation/issue-text.js';
+import { jsonObject } from '../validation/json-values.js';
 import { isTodoistApiError, TodoistApiError } from './api-errors.js';
 import { getJson, type HttpSettings, type Query } from './http.js';
 import {
@@ -62,13 +64,13 @@ export interface TodoistApiOptions {
 }
 
 // Pages are `{results, next_cursor}`; the completed-tasks endpoint says `items`; a bare array is one page.
-const pageSchema = z.union([
-  z.looseObject({
-    results: z.array(z.unknown()).optional(),
-    items: z.array(z.unknown()).optional(),
-    next_cursor: z.string().nullish(),
+const pageSchema = v.union([
+  v.array(v.unknown()),
+  jsonObject({
+    results: v.optional(v.array(v.unknown())),
+    items: v.optional(v.array(v.unknown())),
+    next_cursor: v.nullish(v.string()),
   }),
-  z.array(z.unknown()),
 ]);
 
 /** The HTTP settings of a client from its options (defaults filled in). */
@@ -90,7 +92,10 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
   const settings = httpSettings(options);
   const limit = Math.min(200, Math.max(1, Math.floor(options.pageSize ?? 200)));
 
-  async function one<S extends z.ZodType>(schema: S, path: string): Promise<z.output<S> | undefined> {
+  async function one<S extends v.GenericSchema>(
+    schema: S,
+    path: string,
+  ): Promise<v.InferOutput<S> | undefined> {
     let body: unknown;
     try {
       body = await getJson(settings, path);
@@ -98,38 +103,36 @@ export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
       if (isTodoistApiError(error, 'not_found')) return undefined;
       throw error;
     }
-    const parsed = schema.safeParse(body);
+    const parsed = v.safeParse(schema, body);
     if (!parsed.success) {
-      throw new TodoistApiError(
-        'invalid_response',
-        `GET ${path}: unexpected shape: ${parsed.error.issues[0]?.message}`,
-      );
+      const where = describeIssues(parsed.issues, { root: '', max: 1 });
+      throw new TodoistApiError('invalid_response', `GET ${path}: unexpected shape: ${where}`);
     }
-    return parsed.data;
+    return parsed.output;
   }
 
-  async function* pages<S extends z.ZodType>(
+  async function* pages<S extends v.GenericSchema>(
     schema: S,
     path: string,
     query: Query,
-  ): AsyncGenerator<z.output<S>> {
+  ): AsyncGenerator<v.InferOutput<S>> {
     let cursor: string | undefined;
     const seen = new Set<string>();
     for (;;) {
-      const body = pageSchema.safeParse(await getJson(settings, path, { ...query, limit, cursor }));
+      const body = v.safeParse(pageSchema, await getJson(settings, path, { ...query, limit, cursor }));
       if (!body.success) throw new TodoistApiError('invalid_response', `GET ${path}: not a page of results`);
-      const page = body.data;
+      const page = body.output;
       const items = Array.isArray(page) ? page : (page.results ?? page.items);
       if (!items)
         throw new TodoistApiError('invalid_response', `GET ${path}: the page has neither results nor items`);
       for (const item of items) {
-        const parsed = schema.safeParse(item);
+        const parsed = v.safeParse(schema, item);
         // One odd record must not stop a reconcile of thousands: skip it, say so.
-        if (parsed.success) yield parsed.data;
+        if (parsed.success) yield parsed.output;
         else
           settings.logger?.warn('Todoist record skipped: unexpected shape', {
             path,
-            issue: parsed.error.issues[0]?.message,
+            issue: describeIssues(parsed.issues, { root: '', max: 1 }),
           });
       }
       const next = Array.isArray(page) ? null : page.next_cursor;

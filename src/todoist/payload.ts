@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { AppError } from '../errors.js';
+import { describeIssues } from '../validation/issue-text.js';
+import { jsonNumber, jsonObject } from '../validation/json-values.js';
 import {
   type EventBase,
   NOTE_EVENTS,
@@ -42,46 +44,35 @@ export function isTodoistPayloadError(value: unknown): value is TodoistPayloadEr
   return value instanceof TodoistPayloadError;
 }
 
-const envelopeSchema = z.looseObject({
-  event_name: z.string().min(1),
-  user_id: idSchema.nullish().transform((v) => v ?? null),
-  event_data: z.unknown().optional(),
-  initiator: z.unknown().optional(),
+const envelopeSchema = v.looseObject({
+  event_name: v.pipe(v.string(), v.minLength(1)),
+  user_id: v.nullish(idSchema, null),
+  event_data: v.optional(v.unknown()),
+  initiator: v.optional(v.unknown()),
   // Ordering only: an unreadable one is left out (and reported), it does not identify the event.
-  triggered_at: z.unknown().optional(),
-  version: z
-    .union([z.string(), z.number()])
-    .nullish()
-    .transform((v) => (v === null || v === undefined ? null : String(v))),
-  event_data_extra: z
-    .looseObject({ update_intent: z.string().nullish(), old_item: z.unknown().optional() })
-    .nullish()
-    .transform((v) => v ?? null),
+  triggered_at: v.optional(v.unknown()),
+  version: v.pipe(
+    v.nullish(v.union([v.string(), jsonNumber]), null),
+    v.transform((version) => (version === null ? null : String(version))),
+  ),
+  event_data_extra: v.nullish(
+    jsonObject({ update_intent: v.nullish(v.string()), old_item: v.optional(v.unknown()) }),
+    null,
+  ),
 });
 
-function describe(error: z.ZodError, prefix: string): string {
-  return error.issues
-    .slice(0, 5)
-    .map(
-      (issue) =>
-        `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)'}: ${issue.message}`,
-    )
-    .join('; ');
-}
-
-function parsePart<S extends z.ZodType>(
+function parsePart<S extends v.GenericSchema>(
   schema: S,
   value: unknown,
   path: string,
   eventName: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
   if (!result.success) {
-    throw new TodoistPayloadError(
-      `${eventName} payload does not match the Todoist shape: ${describe(result.error, path)}`,
-    );
+    const where = describeIssues(result.issues, { prefix: path, root: '(body)' });
+    throw new TodoistPayloadError(`${eventName} payload does not match the Todoist shape: ${where}`);
   }
-  return result.data;
+  return result.output;
 }
 
 function decode(raw: string | Uint8Array): Record<string, unknown> {
@@ -115,14 +106,14 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
   const body = decode(raw);
   const envelope = parsePart(envelopeSchema, body, '', 'webhook');
   const eventName = envelope.event_name;
-  const initiator = collaboratorSchema.safeParse(envelope.initiator);
+  const initiator = v.safeParse(collaboratorSchema, envelope.initiator);
   const { triggeredAt, issues } = readTriggeredAt(envelope.triggered_at);
   const base: EventBase = {
     userId: envelope.user_id,
     triggeredAt,
     issues,
     version: envelope.version,
-    initiator: initiator.success ? initiator.data : undefined,
+    initiator: initiator.success ? initiator.output : undefined,
     raw: body,
   };
   const data = envelope.event_data;
@@ -131,14 +122,14 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
     if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable task id (event_data.id)`);
     const { task, absent } = completionImplied(eventName, read);
     const extra = envelope.event_data_extra;
-    const old = extra ? taskSchema.safeParse(extra.old_item) : undefined;
+    const old = extra ? v.safeParse(taskSchema, extra.old_item) : undefined;
     return {
       ...base,
       kind: 'task',
       eventName,
       task,
       updateIntent: extra?.update_intent ?? undefined,
-      oldTask: old?.success ? old.data : undefined,
+      oldTask: old?.success ? old.output : undefined,
       source: 'webhook',
       absent,
       issues: [...issues, ...read.issues],
@@ -162,14 +153,14 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedEvent {
  * A project, comment or section read like a task: strict on its id only, an odd field left out
  * (and reported through `issues`), the rest kept.
  */
-function tolerant<S extends z.ZodObject, T>(
+function tolerant<S extends v.LooseObjectSchema<v.ObjectEntries, undefined>, T>(
   schema: S,
   data: unknown,
   eventName: string,
   base: EventBase,
-  wrap: (entity: z.output<S>) => T,
+  wrap: (entity: v.InferOutput<S>) => T,
 ): EventBase & T {
-  const read = readFields(schema.shape, data);
+  const read = readFields(schema.entries, data);
   if (!read) throw new TodoistPayloadError(`${eventName} payload has no usable id (event_data.id)`);
   const entity = parsePart(schema, read.kept, 'event_data', eventName);
   return { ...base, issues: [...(base.issues ?? []), ...read.issues], ...wrap(entity) };

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as v from 'valibot';
+import { jsonNumber } from '../validation/json-values.js';
 import { isTimestamp } from './timestamp.js';
 
 /*
@@ -8,25 +9,30 @@ import { isTimestamp } from './timestamp.js';
  */
 
 /** An opaque id: v1 strings, or the numbers older payloads carried. */
-export const idSchema = z.union([z.string().min(1), z.number().int()]).transform(String);
+export const idSchema = v.pipe(
+  v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.number(), v.safeInteger())]),
+  v.transform(String),
+);
 
-const nullableId = idSchema.nullish().transform((v) => v ?? null);
+/*
+ * Absent fields: a missing key is read as null (or '' / false / [] / 1 below) through the nullish
+ * default, since an object schema skips a missing optional key without running its transforms.
+ */
+const nullableId = v.nullish(idSchema, null);
 
 /** A boolean that older payloads sent as 0/1. */
-const boolish = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1);
-const flag = boolish.nullish().transform((v) => v ?? false);
+const boolish = v.pipe(
+  v.union([v.boolean(), v.literal(0), v.literal(1)]),
+  v.transform((b) => b === true || b === 1),
+);
+const flag = v.nullish(boolish, false);
 
-const text = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
+const text = v.nullish(v.string(), null);
+const words = v.nullish(v.string(), '');
 
+const TIMESTAMP = 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z';
 /** A timestamp the ordering rule reads: malformed means unusable, so it fails validation. */
-const orderingTimestamp = z
-  .string()
-  .refine(isTimestamp, 'expected an ISO-8601 timestamp such as 2025-02-10T10:39:38.000000Z')
-  .nullish()
-  .transform((v) => v ?? null);
+const orderingTimestamp = v.nullish(v.pipe(v.string(), v.check(isTimestamp, TIMESTAMP)), null);
 
 /** Whether a string starts with a real calendar day `YYYY-MM-DD` (`2026-02-30` does not; Notion refuses it). */
 export function isCalendarDate(value: string): boolean {
@@ -37,63 +43,65 @@ export function isCalendarDate(value: string): boolean {
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
-export const dueSchema = z.looseObject({
-  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
+const calendarDate = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.check(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
+);
+
+export const dueSchema = v.looseObject({
+  date: calendarDate,
   string: text,
   is_recurring: flag,
   timezone: text,
   datetime: text,
   lang: text,
 });
-export type TodoistDue = z.output<typeof dueSchema>;
+export type TodoistDue = v.InferOutput<typeof dueSchema>;
 
 /** A task's deadline: a day, apart from its due date (no time, no recurrence). */
-export const deadlineSchema = z.looseObject({
-  date: z.string().min(1).refine(isCalendarDate, 'expected a calendar date that exists, as YYYY-MM-DD'),
-  lang: text,
-});
-export type TodoistDeadline = z.output<typeof deadlineSchema>;
+export const deadlineSchema = v.looseObject({ date: calendarDate, lang: text });
+export type TodoistDeadline = v.InferOutput<typeof deadlineSchema>;
 
 /** How long a task takes: a positive whole amount of minutes or days. */
-export const durationSchema = z.looseObject({
-  amount: z.number().int().positive(),
-  unit: z.enum(['minute', 'day']),
+export const durationSchema = v.looseObject({
+  amount: v.pipe(v.number(), v.safeInteger(), v.gtValue(0)),
+  unit: v.picklist(['minute', 'day']),
 });
-export type TodoistDuration = z.output<typeof durationSchema>;
+export type TodoistDuration = v.InferOutput<typeof durationSchema>;
 
-const priority = z
-  .union([z.number(), z.string()])
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(4))
-  .nullish()
-  .transform((v) => v ?? 1);
+const priority = v.nullish(
+  v.pipe(
+    v.union([jsonNumber, v.string()]),
+    v.transform(Number),
+    v.number(),
+    v.safeInteger(),
+    v.minValue(1),
+    v.maxValue(4),
+  ),
+  1,
+);
 
 /** The fields of a Todoist task (`item` on the wire), each with its own schema (see tolerant-task.ts). */
-export const taskFieldsSchema = z.looseObject({
+export const taskFields = {
   id: idSchema,
-  content: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
-  description: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
+  content: words,
+  description: words,
   project_id: nullableId,
   section_id: nullableId,
   parent_id: nullableId,
-  labels: z
-    .array(z.union([z.string(), z.number()]).transform(String))
-    .nullish()
-    .transform((v) => v ?? []),
+  labels: v.nullish(
+    v.array(v.pipe(v.union([v.string(), jsonNumber]), v.transform(String)), 'expected an array of labels'),
+    () => [],
+  ),
   priority,
-  due: dueSchema.nullish().transform((v) => v ?? null),
-  deadline: deadlineSchema.nullish().transform((v) => v ?? null),
-  duration: durationSchema.nullish().transform((v) => v ?? null),
+  due: v.nullish(dueSchema, null),
+  deadline: v.nullish(deadlineSchema, null),
+  duration: v.nullish(durationSchema, null),
   checked: flag,
   is_deleted: flag,
-  collapsed: boolish.optional(),
-  is_collapsed: boolish.optional(),
+  collapsed: v.optional(boolish),
+  is_collapsed: v.optional(boolish),
   responsible_uid: nullableId,
   /** The account the task belongs to (its owner). */
   user_id: nullableId,
@@ -101,74 +109,68 @@ export const taskFieldsSchema = z.looseObject({
   updated_at: orderingTimestamp,
   completed_at: text,
   url: text,
-});
+};
 
 /** A Todoist task (`item` on the wire). */
-export const taskSchema = taskFieldsSchema
+export const taskSchema = v.pipe(
+  v.looseObject(taskFields),
   // Object.assign keeps the passthrough keys in the type (a spread would drop the index signature).
-  .transform((t) => Object.assign(t, { is_collapsed: t.is_collapsed ?? t.collapsed ?? false }));
-export type TodoistTask = z.output<typeof taskSchema>;
+  v.transform((t) => Object.assign(t, { is_collapsed: t.is_collapsed ?? t.collapsed ?? false })),
+);
+export type TodoistTask = v.InferOutput<typeof taskSchema>;
 
 /** A Todoist project. */
-export const projectSchema = z.looseObject({
+export const projectSchema = v.looseObject({
   id: idSchema,
   // Missing only in malformed payloads; '' lets a delete still go through.
-  name: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
+  name: words,
   is_archived: flag,
   is_deleted: flag,
   updated_at: orderingTimestamp,
   parent_id: nullableId,
 });
-export type TodoistProject = z.output<typeof projectSchema>;
+export type TodoistProject = v.InferOutput<typeof projectSchema>;
 
 /** A task's parsed `item`, or undefined when it does not validate (a comment stays usable without it). */
-const optionalTask = z
-  .unknown()
-  .optional()
-  .transform((v) => {
-    const parsed = taskSchema.safeParse(v);
-    return parsed.success ? parsed.data : undefined;
-  });
+const optionalTask = v.pipe(
+  v.optional(v.unknown()),
+  v.transform((item) => {
+    const parsed = v.safeParse(taskSchema, item);
+    return parsed.success ? parsed.output : undefined;
+  }),
+);
 
 /** A comment (`note` on the wire); project comments carry `project_id` instead of `item_id`. */
-export const noteSchema = z.looseObject({
+export const noteSchema = v.looseObject({
   id: idSchema,
   item_id: nullableId,
   project_id: nullableId,
-  content: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
+  content: words,
   posted_at: text,
   is_deleted: flag,
   item: optionalTask,
 });
-export type TodoistNote = z.output<typeof noteSchema>;
+export type TodoistNote = v.InferOutput<typeof noteSchema>;
 
 /** A project section. */
-export const sectionSchema = z.looseObject({
+export const sectionSchema = v.looseObject({
   id: idSchema,
-  name: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
+  name: words,
   project_id: nullableId,
   is_deleted: flag,
   is_archived: flag,
   updated_at: orderingTimestamp,
 });
-export type TodoistSection = z.output<typeof sectionSchema>;
+export type TodoistSection = v.InferOutput<typeof sectionSchema>;
 
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined);
+const optionalString = v.pipe(
+  v.nullish(v.string()),
+  v.transform((s) => s ?? undefined),
+);
 
 /** A project collaborator (`/projects/{id}/collaborators`: `name`; webhook initiators: `full_name`). */
-export const collaboratorSchema = z
-  .looseObject({ id: idSchema, name: optionalString, full_name: optionalString, email: optionalString })
-  .transform((c) => ({ id: c.id, name: c.name ?? c.full_name, email: c.email }));
-export type TodoistCollaborator = z.output<typeof collaboratorSchema>;
+export const collaboratorSchema = v.pipe(
+  v.looseObject({ id: idSchema, name: optionalString, full_name: optionalString, email: optionalString }),
+  v.transform((c) => ({ id: c.id, name: c.name ?? c.full_name, email: c.email })),
+);
+export type TodoistCollaborator = v.InferOutput<typeof collaboratorSchema>;

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { SyncCommand } from '../mapping/todoist-commands.js';
+import { jsonObject, jsonRecord } from '../validation/json-values.js';
 import { httpSettings, type TodoistApiOptions } from './api.js';
 import { TodoistApiError } from './api-errors.js';
 import { postForm } from './http.js';
@@ -25,9 +26,9 @@ export interface TodoistWriter {
   requests(): number;
 }
 
-const responseSchema = z.looseObject({
-  sync_status: z.record(z.string(), z.unknown()).optional(),
-  temp_id_mapping: z.record(z.string(), z.string()).optional(),
+const responseSchema = jsonObject({
+  sync_status: v.optional(jsonRecord(v.unknown())),
+  temp_id_mapping: v.optional(jsonRecord(v.string())),
 });
 
 function failure(value: unknown): CommandFailure {
@@ -52,19 +53,20 @@ export function createTodoistWriter(options: TodoistApiOptions): TodoistWriter {
       if (commands.length > 100)
         throw new TodoistApiError('bad_request', 'POST /api/v1/sync: at most 100 commands per request');
       sent += 1;
-      const body = responseSchema.safeParse(
+      const body = v.safeParse(
+        responseSchema,
         await postForm(settings, '/api/v1/sync', { commands: JSON.stringify(commands) }),
       );
       if (!body.success)
         throw new TodoistApiError('invalid_response', 'POST /api/v1/sync: the answer has no sync_status');
       const status: SyncResult['status'] = {};
       for (const command of commands) {
-        const value = body.data.sync_status?.[command.uuid];
+        const value = body.output.sync_status?.[command.uuid];
         if (value === undefined)
           throw new TodoistApiError('invalid_response', `POST /api/v1/sync: no status for ${command.type}`);
         status[command.uuid] = value === 'ok' ? 'ok' : failure(value);
       }
-      return { status, tempIdMapping: body.data.temp_id_mapping ?? {} };
+      return { status, tempIdMapping: body.output.temp_id_mapping ?? {} };
     },
     requests: () => sent,
   };

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { idSchema, type TodoistTask, taskFieldsSchema, taskSchema } from './schemas.js';
+import * as v from 'valibot';
+import { idSchema, type TodoistTask, taskFields, taskSchema } from './schemas.js';
 
 /*
  * A task event is strict only about what identifies it (the task id). Every other field is read on
@@ -49,27 +49,22 @@ function shown(value: unknown): unknown {
   return json.length > 200 ? `${json.slice(0, 200)}… (${json.length} chars)` : value;
 }
 
-type FieldSchemas = Record<
-  string,
-  { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }
->;
-
 /**
  * Reads an entity field by field: undefined when its id is missing or unusable (the event cannot
  * be applied to anything), otherwise the fields that parse, and one issue per field that does not.
  */
 export function readFields(
-  shape: object,
+  entries: v.ObjectEntries,
   value: unknown,
 ): { kept: Record<string, unknown>; issues: FieldIssue[] } | undefined {
-  if (!isRecord(value) || !idSchema.safeParse(value['id']).success) return undefined;
+  if (!isRecord(value) || !v.is(idSchema, value['id'])) return undefined;
   const kept: Record<string, unknown> = { ...value };
   const issues: FieldIssue[] = [];
-  for (const [field, schema] of Object.entries(shape as FieldSchemas)) {
+  for (const [field, schema] of Object.entries(entries)) {
     if (field === 'id' || kept[field] === undefined) continue;
-    const parsed = schema.safeParse(kept[field]);
+    const parsed = v.safeParse(schema, kept[field]);
     if (parsed.success) continue;
-    issues.push({ field, value: shown(kept[field]), reason: parsed.error?.issues[0]?.message ?? 'invalid' });
+    issues.push({ field, value: shown(kept[field]), reason: parsed.issues[0].message });
     delete kept[field];
   }
   return { kept, issues };
@@ -77,11 +72,11 @@ export function readFields(
 
 /** Reads a task from an event's `event_data` (see `readFields`), with its absent mapped fields. */
 export function parseTaskTolerant(value: unknown): TolerantTask | undefined {
-  const read = readFields(taskFieldsSchema.shape, value);
+  const read = readFields(taskFields, value);
   if (!read) return undefined;
   const absent = new Set(MAPPED_TASK_FIELDS.filter((field) => read.kept[field] === undefined));
   // Every field left either parses alone or is gone, so the whole parses.
-  return { task: taskSchema.parse(read.kept), absent, issues: read.issues };
+  return { task: v.parse(taskSchema, read.kept), absent, issues: read.issues };
 }
 
 /**
@@ -93,15 +88,18 @@ const ODD_FIELDS = Symbol('oddFields');
 type Tagged = TodoistTask & { [ODD_FIELDS]?: Omit<TolerantTask, 'task'> };
 
 /** A task as the API returns it, read like a webhook's (strict on the id only). */
-export const tolerantTaskSchema = z.unknown().transform((value, ctx): TodoistTask => {
-  const read = parseTaskTolerant(value);
-  if (!read) {
-    ctx.addIssue({ code: 'custom', message: 'a task without a usable id' });
-    return z.NEVER;
-  }
-  if (read.absent.size === 0 && read.issues.length === 0) return read.task;
-  return Object.assign(read.task, { [ODD_FIELDS]: { absent: read.absent, issues: read.issues } });
-});
+export const tolerantTaskSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): TodoistTask => {
+    const read = parseTaskTolerant(dataset.value);
+    if (!read) {
+      addIssue({ message: 'a task without a usable id' });
+      return NEVER;
+    }
+    if (read.absent.size === 0 && read.issues.length === 0) return read.task;
+    return Object.assign(read.task, { [ODD_FIELDS]: { absent: read.absent, issues: read.issues } });
+  }),
+);
 
 /** What the parse of an API task left out (undefined: nothing). */
 export function oddFieldsOf(task: TodoistTask): Omit<TolerantTask, 'task'> | undefined {

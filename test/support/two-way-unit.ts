@@ -1,5 +1,7 @@
 /** A two-way unit workspace: fake Notion, an in-memory Todoist applying Sync commands, one or more instances. */
+
 import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
 import type { SyncContext } from '../../src/handlers/context.js';
 import { handleMessage } from '../../src/handlers/handle-message.js';
 import { handleNotionMessage } from '../../src/handlers/notion-event.js';
@@ -40,7 +42,7 @@ export function twoWayWorkspace(env: Record<string, string> = {}) {
   const todoist = {
     getTask: async (id: string) => {
       const t = tasks.get(id);
-      return t ? taskSchema.parse(t) : undefined;
+      return t ? v.parse(taskSchema, t) : undefined;
     },
     getProject: async () => undefined,
   } as unknown as TodoistApi;

@@ -329,7 +329,7 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
 
   it('leaves out what the buildpack rebuilds, local secrets, and what the runtime never reads', () => {
     const left = [
-      'node_modules/zod/package.json',
+      'node_modules/valibot/package.json',
       'dist/index.js',
       'test/unit/config.test.ts',
       '.git/HEAD',

@@ -63,4 +63,23 @@ describe('what each function loads at cold start', () => {
       expect(graph.has('state/firestore.ts')).toBe(false);
     }
   });
+
+  it('the only packages a cold start loads are the small ones: valibot for payloads, p-limit for the reconcile', () => {
+    const packages = (entry: string) => [...moduleGraph(entry)].filter((m) => !m.endsWith('.ts')).sort();
+    expect(packages('functions/sync-function.ts')).toEqual(['valibot']);
+    expect(packages('functions/reconcile-function.ts')).toEqual(['p-limit', 'valibot']);
+    expect(packages('functions/webhook-function.ts')).toEqual([]);
+  });
+
+  it('a sync whose first event is a task loads no comment code (it comes with the first comment)', () => {
+    const graph = moduleGraph('functions/sync-function.ts');
+    expect(graph.has('handlers/todos.ts')).toBe(true);
+    expect([...graph].filter((m) => /^(handlers|mapping)\/comment/.test(m))).toEqual([]);
+  });
+
+  it('a one-way reconcile loads nothing of the Notion-to-Todoist side (it comes with two-way)', () => {
+    const graph = moduleGraph('functions/reconcile-function.ts');
+    expect(graph.has('reconcile/engine.ts')).toBe(true);
+    expect(['reconcile/notion-scan.ts', 'handlers/notion-edit.ts'].filter((m) => graph.has(m))).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { resolveAssignee } from '../../src/handlers/people.js';
 import { ensureProjectForTask } from '../../src/handlers/projects.js';
@@ -30,7 +31,7 @@ function projectsApi(names: Record<string, string>) {
     async getProject(id) {
       reads.push(id);
       const name = names[id];
-      return name === undefined ? undefined : projectSchema.parse({ id, name });
+      return name === undefined ? undefined : v.parse(projectSchema, { id, name });
     },
     getProjects: none,
     getTask: async () => undefined,

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { readEntity } from '../../src/exactly-once/entity-state.js';
 import type { SyncContext } from '../../src/handlers/context.js';
@@ -41,7 +42,7 @@ function sectionsApi(names: Record<string, string>) {
     async getSection(id) {
       calls.push(id);
       const name = names[id];
-      return name === undefined ? undefined : sectionSchema.parse({ id, name, project_id: 'projA' });
+      return name === undefined ? undefined : v.parse(sectionSchema, { id, name, project_id: 'projA' });
     },
   };
   return { api, calls };
@@ -173,9 +174,14 @@ describe('sections: Section', () => {
     const { ctx, sectionOf } = setup();
     await deliver(ctx, sectionEvent({ id: 'S9', name: 'Inbox' }, 1));
     await deliver(ctx, taskEvent({ id: 'T9', section_id: 'S9', project_id: 'projA' }, 2));
-    const older = sectionSchema.parse({ id: 'S9', name: 'Old', project_id: 'projA', updated_at: at(0) });
+    const older = v.parse(sectionSchema, { id: 'S9', name: 'Old', project_id: 'projA', updated_at: at(0) });
     expect(await syncSectionSnapshot(ctx, older)).toBe('stale');
-    const newer = sectionSchema.parse({ id: 'S9', name: 'Triage', project_id: 'projA', updated_at: at(8) });
+    const newer = v.parse(sectionSchema, {
+      id: 'S9',
+      name: 'Triage',
+      project_id: 'projA',
+      updated_at: at(8),
+    });
     expect(await syncSectionSnapshot(ctx, newer)).toBe('applied');
     expect(sectionOf('T9')).toEqual({ name: 'Triage' });
     expect(await deliver(ctx, sectionEvent({ id: 'S9', name: null }, 9, 'section:deleted'))).toBe('applied');
