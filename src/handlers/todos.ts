@@ -1,4 +1,4 @@
-import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { commitDesired, type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
 import { type TodoFields, todoToProperties } from '../mapping/task-properties.js';
@@ -16,9 +16,9 @@ import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
 import { adoptChildrenOnce, awaitParent, hasParent, resolveParent } from './subtasks.js';
-import { draftTask, mergeDraft, taskFields } from './task-draft.js';
+import { draftTask, mergeDraft, taskFields, taskFingerprint } from './task-draft.js';
 
-export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
+export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'duplicate';
 
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
@@ -86,12 +86,20 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   const version = eventVersion(event);
   return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
+    const targetOf = (id: string) => todoTarget(ctx, id);
+    // Linked before the state is marked shown, so a shown state means its children were handled too.
+    const adopt = () => adoptChildrenOnce(ctx, targetOf, task.id);
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before =
       rememberedState(ctx, task.id, version, isDelete, event.absent) ??
       (await readEntity(ctx.store, 'todo', task.id));
-    if (before && decide(before.data, { version, isDelete }) === 'stale')
-      return stale(ctx, target, before, log);
+    if (before) {
+      const verdict = decide(before.data, { version, isDelete });
+      if (verdict === 'stale') return stale(ctx, target, before, log, adopt);
+      // A redelivery of a shown state: one read, no write, no Notion request.
+      if (verdict === 'duplicate' && (await settled(ctx, before.data, isDelete, fields.parentId)))
+        return 'duplicate';
+    }
     const known = before && !before.data.deleted ? before.data.source : undefined;
     const filled = withKnownFields(task, event.absent, storedSource(known));
     const draft = isDelete ? null : await draftTask(ctx, filled.task, { ...input, absent: filled.absent });
@@ -111,7 +119,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       ctx.now,
       before ?? null,
     );
-    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
+    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log, adopt);
     if (outcome.verdict === 'apply') ctx.memory.taskStates.set(task.id, outcome.stored);
     const toApply =
       outcome.verdict === 'duplicate'
@@ -119,26 +127,56 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         : outcome.stored;
     // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
     const born = event.eventName === 'item:added' && event.source !== 'snapshot';
-    const applied = toApply ? await applyEntity(ctx, target, toApply, { born }) : 'unchanged';
+    const applied = toApply
+      ? await applyEntity(ctx, target, toApply, { born, beforeMark: adopt })
+      : 'unchanged';
     if (!draft) return applied;
-    const targetOf = (id: string) => todoTarget(ctx, id);
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
     // commits nothing (same version), so the state without Parent must still wait for it.
     const stored = outcome.stored.data;
-    if (fields.parentId && !hasParent(stored.desired) && (await ctx.properties('todos')).has('Parent'))
-      await awaitParent(ctx, targetOf, {
-        taskId: task.id,
-        parentId: fields.parentId,
-        version: stored.version,
-      });
-    await adoptChildrenOnce(ctx, targetOf, task.id);
+    const { parentId } = fields;
+    if (parentId && (await waitsForParent(ctx, parentId, stored)))
+      await awaitParent(ctx, targetOf, { taskId: task.id, parentId, version: stored.version });
+    await adopt();
     return applied;
   });
 }
 
 /**
- * The state this instance last wrote for the task, when it would let the event apply: anything else
- * (stale, duplicate, a sparse event filled from the stored fields) is decided on a fresh read.
+ * Whether a state of the event's own version leaves it nothing to do: Notion shows it, under the
+ * mapping this instance would use (else the same version is mapped again), and a subtask shown
+ * without its Parent is known to wait for it.
+ */
+async function settled(
+  ctx: SyncContext,
+  stored: EntityDoc,
+  isDelete: boolean,
+  parentId: string | null | undefined,
+): Promise<boolean> {
+  if (!isShown(stored)) return false;
+  if (isDelete) return true;
+  if (stored.fingerprint !== (await taskFingerprint(ctx))) return false;
+  return !(await waitsForParent(ctx, parentId, stored));
+}
+
+/**
+ * Whether the stored state of a subtask was shown without its Parent (the parent had no page yet),
+ * so the child must be registered as waiting for it: a crash may have come between the two.
+ */
+async function waitsForParent(
+  ctx: SyncContext,
+  parentId: string | null | undefined,
+  stored: EntityDoc,
+): Promise<boolean> {
+  if (!parentId || stored.deleted || hasParent(stored.desired)) return false;
+  return (await ctx.properties('todos')).has('Parent');
+}
+
+/**
+ * The state this instance last wrote for the task, when it decides the event without a read: the
+ * event applies over it (and carries every field, so nothing must be filled from the store), or
+ * Notion shows it and the event is older or the same, which no other write can change. Anything
+ * else (a duplicate waiting for its applier, a sparse event) is decided on a fresh read.
  */
 function rememberedState(
   ctx: SyncContext,
@@ -147,9 +185,11 @@ function rememberedState(
   isDelete: boolean,
   absent: ReadonlySet<MappedTaskField> | undefined,
 ): Stored<EntityDoc> | undefined {
-  if (absent && absent.size > 0) return undefined;
   const remembered = ctx.memory.taskStates.get(taskId);
-  return remembered && decide(remembered.data, { version, isDelete }) === 'apply' ? remembered : undefined;
+  if (!remembered) return undefined;
+  if (decide(remembered.data, { version, isDelete }) !== 'apply')
+    return isShown(remembered.data) ? remembered : undefined;
+  return absent && absent.size > 0 ? undefined : remembered;
 }
 
 async function stale(
@@ -157,17 +197,15 @@ async function stale(
   target: PageTarget,
   stored: { data: EntityDoc; version: string },
   log: SyncContext['logger'],
+  adopt: () => Promise<unknown>,
 ): Promise<TaskOutcome> {
   log.info('stale event skipped: a newer state was already applied', {
     stale: true,
     appliedVersion: stored.data.version,
   });
   // A newer state committed long ago but never shown means its applier died: finish its work.
-  if (
-    stored.data.appliedHash !== stored.data.desiredHash &&
-    ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs
-  ) {
-    await applyEntity(ctx, target, stored);
+  if (!isShown(stored.data) && ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs) {
+    await applyEntity(ctx, target, stored, { beforeMark: adopt });
   }
   return 'stale';
 }
