@@ -3,7 +3,6 @@ import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
 import { type TodoFields, todoToProperties } from '../mapping/task-properties.js';
 import type { PropertyInput } from '../notion/types.js';
-import type { Stored } from '../state/store.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
@@ -15,8 +14,9 @@ import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildrenOnce, awaitParent, hasParent, resolveParent } from './subtasks.js';
-import { draftTask, mergeDraft, taskFields, taskFingerprint } from './task-draft.js';
+import { adoptChildrenOnce, awaitParent, resolveParent } from './subtasks.js';
+import { draftTask, mergeDraft, taskFields } from './task-draft.js';
+import { rememberedState, settled, waitsForParent } from './task-settled.js';
 
 export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'duplicate';
 
@@ -127,9 +127,10 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         : outcome.stored;
     // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
     const born = event.eventName === 'item:added' && event.source !== 'snapshot';
+    // No state left to apply: this copy was a duplicate of one another applier has just shown.
     const applied = toApply
       ? await applyEntity(ctx, target, toApply, { born, beforeMark: adopt })
-      : 'unchanged';
+      : 'duplicate';
     if (!draft) return applied;
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
     // commits nothing (same version), so the state without Parent must still wait for it.
@@ -140,56 +141,6 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     await adopt();
     return applied;
   });
-}
-
-/**
- * Whether a state of the event's own version leaves it nothing to do: Notion shows it, under the
- * mapping this instance would use (else the same version is mapped again), and a subtask shown
- * without its Parent is known to wait for it.
- */
-async function settled(
-  ctx: SyncContext,
-  stored: EntityDoc,
-  isDelete: boolean,
-  parentId: string | null | undefined,
-): Promise<boolean> {
-  if (!isShown(stored)) return false;
-  if (isDelete) return true;
-  if (stored.fingerprint !== (await taskFingerprint(ctx))) return false;
-  return !(await waitsForParent(ctx, parentId, stored));
-}
-
-/**
- * Whether the stored state of a subtask was shown without its Parent (the parent had no page yet),
- * so the child must be registered as waiting for it: a crash may have come between the two.
- */
-async function waitsForParent(
-  ctx: SyncContext,
-  parentId: string | null | undefined,
-  stored: EntityDoc,
-): Promise<boolean> {
-  if (!parentId || stored.deleted || hasParent(stored.desired)) return false;
-  return (await ctx.properties('todos')).has('Parent');
-}
-
-/**
- * The state this instance last wrote for the task, when it decides the event without a read: the
- * event applies over it (and carries every field, so nothing must be filled from the store), or
- * Notion shows it and the event is older or the same, which no other write can change. Anything
- * else (a duplicate waiting for its applier, a sparse event) is decided on a fresh read.
- */
-function rememberedState(
-  ctx: SyncContext,
-  taskId: string,
-  version: string,
-  isDelete: boolean,
-  absent: ReadonlySet<MappedTaskField> | undefined,
-): Stored<EntityDoc> | undefined {
-  const remembered = ctx.memory.taskStates.get(taskId);
-  if (!remembered) return undefined;
-  if (decide(remembered.data, { version, isDelete }) !== 'apply')
-    return isShown(remembered.data) ? remembered : undefined;
-  return absent && absent.size > 0 ? undefined : remembered;
 }
 
 async function stale(
