@@ -139,6 +139,26 @@ describe('a redelivery costs one read at most, yet finishes what a dead delivery
     expect(notion.pages(IDS.projects)).toHaveLength(1);
   });
 
+  it('a section event redelivered: one read, no write, no Notion request', async () => {
+    const { instance, cost } = world();
+    const base = fixtureJson('item-added.v1-shape.json');
+    const section = JSON.stringify({
+      ...base,
+      event_name: 'section:added',
+      event_data: { id: 'sec1', name: 'Soon', project_id: 'projA', is_deleted: false, is_archived: false },
+      triggered_at: '2025-02-10T11:00:00.000000Z',
+    });
+    expect(await deliver(instance(), section, 's1')).toBe('applied');
+
+    let outcome: unknown;
+    const spent = await cost(async () => {
+      outcome = await deliver(instance(), section, 's1');
+    });
+
+    expect(outcome).toBe('duplicate');
+    expect(spent).toEqual(ONE_READ);
+  });
+
   it('a redelivery leaves no record behind: nothing for a TTL policy to delete', async () => {
     const { store, instance } = world();
     const ctx = instance();
