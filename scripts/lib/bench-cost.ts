@@ -56,10 +56,12 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
     return s;
   };
   const coldMs = (fn: ColdFunction) => cold?.[fn] ?? UNMEASURED_COLD_MS;
+  // A delivery that wrote the ledger left an entry there for the TTL policy to delete (measured:
+  // Todoist events no longer write it, so this line counts only what two-way would add).
   const perEvent = Object.fromEntries(
     Object.entries(ops.perEvent).map(([kind, w]) => [
       kind,
-      { ...w, ledgerEntries: kind === 'redelivery' ? 0 : 1 },
+      { ...w, ledgerEntries: (w.byCollection['ledger']?.writes ?? 0) > 0 ? 1 : 0 },
     ]),
   );
   const bill = (eventsPerDay: number, runsPerDay: number) => {

@@ -2,7 +2,9 @@
  * Firestore operations per event kind and per reconcile run, counted by a wrapper around the state
  * store (see counting-store.ts), beside the Notion requests and log bytes of the same work. One
  * warm instance (it has handled an event before, so its Area and Project are known) handles
- * SAMPLES events of each kind, one at a time; the figure is the mean per event. The reconcile is a
+ * SAMPLES events of each kind, one at a time; the figure is the mean per event. A second warm
+ * instance on the same store gets the redelivery and the stale event too: it never wrote that
+ * task's state, so it must read it, where the first one remembers it. The reconcile is a
  * fresh instance (as a scheduled tick usually is) over an account already in step.
  */
 import { loadConfig } from '../../src/config/index.js';
@@ -36,7 +38,15 @@ import {
   webhookRequest,
 } from './todoist-payloads.js';
 
-export const EVENT_KINDS = ['newTask', 'warmUpdate', 'redelivery', 'staleEvent', 'comment'] as const;
+export const EVENT_KINDS = [
+  'newTask',
+  'warmUpdate',
+  'redelivery',
+  'redeliveryElsewhere',
+  'staleEvent',
+  'staleElsewhere',
+  'comment',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** What one event (or one run) cost: Firestore operations, Notion requests, log bytes, local time. */
@@ -159,22 +169,22 @@ async function perEvent(): Promise<{
   const inner = createMemoryStore();
   const store = countingStore(inner);
   let bytes = 0;
-  const { ctx, close } = instance(sandbox, store, (line) => {
+  const sink = (line: string) => {
     bytes += Buffer.byteLength(line) + 1;
-  });
+  };
+  const { ctx, close } = instance(sandbox, store, sink);
+  const other = instance(sandbox, store, sink);
   const meter: Meter = { store, sandbox, logBytes: () => bytes };
   try {
     const task = (id: string, minute: number, content: string, event = 'item:updated') =>
       taskEventBody(event, { id, content, labels: ['area:Home'], updated_at: stamp(minute) });
-    // Warm the instance: its Area and Project exist and are known, as after any earlier event.
+    // Warm the instances: their Area and Project exist and are known, as after any earlier event.
     await deliver(ctx, task('opsWarm0', 0, 'Warm-up task', 'item:added'), 'warm-0');
-    const costs: Record<EventKind, WorkCost[]> = {
-      newTask: [],
-      warmUpdate: [],
-      redelivery: [],
-      staleEvent: [],
-      comment: [],
-    };
+    await deliver(other.ctx, task('opsWarm1', 0, 'Another warm-up task', 'item:added'), 'warm-1');
+    const costs = Object.fromEntries(EVENT_KINDS.map((k) => [k, [] as WorkCost[]])) as Record<
+      EventKind,
+      WorkCost[]
+    >;
     for (let i = 0; i < SAMPLES; i++) {
       const id = `opsTask${i}`;
       const update = task(id, 10, `Task ${i}, renamed`);
@@ -183,8 +193,12 @@ async function perEvent(): Promise<{
       );
       costs.warmUpdate.push(await measure(meter, () => deliver(ctx, update, `upd-${i}`)));
       costs.redelivery.push(await measure(meter, () => deliver(ctx, update, `upd-${i}`)));
+      costs.redeliveryElsewhere.push(await measure(meter, () => deliver(other.ctx, update, `upd-${i}`)));
       costs.staleEvent.push(
         await measure(meter, () => deliver(ctx, task(id, 5, `Task ${i}, older`), `old-${i}`)),
+      );
+      costs.staleElsewhere.push(
+        await measure(meter, () => deliver(other.ctx, task(id, 6, `Task ${i}, older too`), `older-${i}`)),
       );
       const note = noteEventBody('note:added', {
         id: `opsNote${i}`,
@@ -201,6 +215,7 @@ async function perEvent(): Promise<{
     return { perEvent, docBytes: await docBytes(inner) };
   } finally {
     await close();
+    await other.close();
     await sandbox.close();
   }
 }

@@ -5,8 +5,10 @@ import { EVENT_KINDS, type EventKind, type OpsMeasure } from './bench-ops.js';
 const LABELS: Record<EventKind, string> = {
   newTask: 'new task (`item:added`, never seen)',
   warmUpdate: 'warm update of a known task',
-  redelivery: 'redelivery (same delivery id)',
-  staleEvent: 'stale event (older than applied)',
+  redelivery: 'redelivery (same delivery id) to the instance that applied it',
+  redeliveryElsewhere: 'redelivery (same delivery id) to another instance',
+  staleEvent: 'stale event (older than applied) on the instance that applied the newer one',
+  staleElsewhere: 'stale event on another instance',
   comment: 'comment (`note:added`)',
 };
 

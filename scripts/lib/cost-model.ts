@@ -18,7 +18,10 @@ export interface WorkUnit {
   logBytes: number;
   /** Handler time with every outside service answering at once. */
   localMs: number;
-  /** Ledger entries left behind (each one later a TTL delete); 0 for a redelivery. */
+  /**
+   * Ledger entries left behind (each one later a TTL delete). Only Notion events (two-way) use the
+   * ledger; a Todoist event leaves none, hence the default 0.
+   */
   ledgerEntries?: number;
   todoistRequests?: number;
 }
@@ -130,7 +133,7 @@ export function monthlyBill(inputs: CostInputs): MonthlyBill {
   const requests = DAYS * (2 * deliveries + rec.runsPerDay);
 
   const fs = p.firestore;
-  const ledgerPerDay = kinds.reduce((s, k) => s + k.perDay * (k.work.ledgerEntries ?? 1), 0);
+  const ledgerPerDay = kinds.reduce((s, k) => s + k.perDay * (k.work.ledgerEntries ?? 0), 0);
   const firestoreLine = (line: string, perDay: number, freePerDay: number, usdPer100k: number): CostLine => ({
     line,
     usage: DAYS * perDay,
@@ -195,7 +198,7 @@ export function monthlyBill(inputs: CostInputs): MonthlyBill {
       fs.usdPer100kDeletes,
     ),
     {
-      line: 'Firestore TTL deletes (ledger)',
+      line: 'Firestore TTL deletes (ledger, two-way only)',
       usage: DAYS * ledgerPerDay,
       free: null,
       unit: 'operations',

@@ -36,6 +36,11 @@ export const ENTITIES = 'entities';
 /** The desiredHash of a tombstone: an appliedHash equal to it means the sync trashed the page. */
 export const TOMBSTONE_HASH = 'deleted';
 
+/** Whether Notion already shows the state (no applier owes it a write). */
+export function isShown(doc: EntityDoc): boolean {
+  return doc.appliedHash === doc.desiredHash;
+}
+
 export type CommitOutcome =
   | { verdict: 'apply' | 'duplicate'; stored: Stored<EntityDoc> }
   | { verdict: 'stale'; stored: Stored<EntityDoc> };

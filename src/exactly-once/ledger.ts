@@ -4,7 +4,7 @@ import { AGAIN, isContentionError, retryOnWriteRace } from '../state/write-race.
 import { sha256 } from './keys.js';
 import { acquireRecord, isLeaseLoss } from './lease-record.js';
 
-/** A delivery's entry: claimed while processing, `done` once applied; `expireAt` feeds a Firestore TTL policy. */
+/** A Notion event's entry: claimed while processing, `done` once applied; `expireAt` feeds a Firestore TTL policy. */
 export interface LedgerDoc {
   state: 'processing' | 'done';
   owner: string;
@@ -35,20 +35,6 @@ export interface Ledger {
 
 export const LEDGER = 'ledger';
 
-/**
- * The identity of a delivery: Todoist's delivery id (same on Todoist's own retries), else the
- * Pub/Sub message id (same on redelivery and across subscriptions), else the body's hash.
- */
-export function deliveryKey(input: {
-  deliveryId?: string | undefined;
-  messageId?: string | undefined;
-  body: Uint8Array;
-}): string {
-  if (input.deliveryId) return `delivery:${input.deliveryId}`;
-  if (input.messageId) return `message:${input.messageId}`;
-  return `body:${sha256(input.body)}`;
-}
-
 export interface LedgerDeps {
   store: StateStore;
   logger: Logger;
@@ -58,7 +44,7 @@ export interface LedgerDeps {
   now?: () => number;
 }
 
-/** The event ledger: a redelivered event does no Notion work at all. */
+/** The event ledger of Notion events (two-way): a redelivered event does no Notion work at all. */
 export function createLedger(deps: LedgerDeps): Ledger {
   const now = deps.now ?? Date.now;
   const { store } = deps;

@@ -28,8 +28,15 @@ export async function applyEntity(
   ctx: SyncContext,
   target: PageTarget,
   committed: Stored<EntityDoc>,
-  /** The event is the entity's birth (`item:added`): a claim never seen before needs no look-up. */
-  options: { born?: boolean } = {},
+  options: {
+    /** The event is the entity's birth (`item:added`): a claim never seen before needs no look-up. */
+    born?: boolean;
+    /**
+     * Work the event owes once the page is live, done before the state is marked shown: a shown
+     * state then means it was done, and a redelivery that finds the state shown can skip at once.
+     */
+    beforeMark?: () => Promise<unknown>;
+  } = {},
 ): Promise<ApplyOutcome> {
   if (committed.data.appliedHash === committed.data.desiredHash) return 'unchanged';
   const trash = async (pageId: string) => {
@@ -94,6 +101,7 @@ export async function applyEntity(
           }
         }
       }
+      if (!state.deleted) await options.beforeMark?.();
       const marked = written
         ? await markWritten(ctx, target.kind, target.key, current, written)
         : await markApplied(ctx.store, target.kind, target.key, current);

@@ -1,4 +1,4 @@
-import { type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
 import type { StateKind } from '../exactly-once/keys.js';
 import type { Stored } from '../state/store.js';
 import type { SyncContext } from './context.js';
@@ -16,7 +16,7 @@ import type { SyncContext } from './context.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const unshown = (doc: EntityDoc) => doc.appliedHash !== doc.desiredHash;
+const unshown = (doc: EntityDoc) => !isShown(doc);
 
 /**
  * Pauses between reads, about 2.5 s in all: a live applier's write takes well under that, and a

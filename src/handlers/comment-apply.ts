@@ -22,7 +22,7 @@ export function isCommentError(value: unknown, code?: CommentErrorCode): value i
   return value instanceof CommentError && (code === undefined || value.code === code);
 }
 
-export type CommentOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'ignored';
+export type CommentOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'ignored' | 'duplicate';
 
 /** What a comment's entity state holds as `desired`: its task, and its paragraph (null once deleted). */
 export interface CommentState {

@@ -1,5 +1,5 @@
 import { contentHash } from '../exactly-once/content-hash.js';
-import { commitDesired, readEntity } from '../exactly-once/entity-state.js';
+import { commitDesired, isShown, readEntity } from '../exactly-once/entity-state.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { type CommentInput, commentBlock } from '../mapping/comment-text.js';
 import type { NoteEvent } from '../todoist/payload.js';
@@ -40,7 +40,10 @@ export async function syncComment(ctx: SyncContext, event: NoteEvent): Promise<C
   // Per task, not per comment: a comment's place in the page depends on its siblings.
   return ctx.memory.serial.comment(taskId, async () => {
     const before = await readEntity(ctx.store, 'comment', note.id);
-    if (before && decide(before.data, { version, isDelete }) === 'stale') return stale(log);
+    const verdict = before && decide(before.data, { version, isDelete });
+    if (verdict === 'stale') return stale(log);
+    // Decided before the task's page is looked for: a redelivery costs this one read.
+    if (verdict === 'duplicate' && before && isShown(before.data)) return 'duplicate';
     if (!isDelete && before && !before.data.deleted && !carriesContent(event)) {
       // A sparse payload must not blank the paragraph: what it lacks stays as shown.
       log.info('comment event without content: the paragraph keeps its text', { sparse: true });

@@ -1,5 +1,4 @@
-import { AppError, errorMessage, isAppError, isTransient } from '../errors.js';
-import { deliveryKey, type LedgerEntry } from '../exactly-once/ledger.js';
+import { errorMessage, isAppError, isTransient } from '../errors.js';
 import { isNotionError } from '../notion/errors.js';
 import { isTodoistPayloadError, type ParsedEvent, parseWebhookBody } from '../todoist/payload.js';
 import type { SyncContext } from './context.js';
@@ -20,18 +19,11 @@ export type MessageOutcome =
   | 'poison'
   | 'failed';
 
-/** Another instance is still working on this delivery; Pub/Sub should offer it again later. */
-export class DeliveryBusyError extends AppError<'delivery_in_progress'> {
-  constructor(owner: string) {
-    super('delivery_in_progress', `this delivery is still being processed by ${owner}`, { transient: true });
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Handles one Pub/Sub message. Returns normally to ack; throws only for transient failures so
- * Pub/Sub retries. Malformed messages are logged at ERROR and acked.
+ * Pub/Sub retries. Malformed messages are logged at ERROR and acked. A redelivery is told apart by
+ * its entity's state (same version, already shown), not by a ledger of deliveries: that costs one
+ * read and no write, where a ledger costs two writes and a TTL delete on every event.
  */
 export async function handleMessage(ctx: SyncContext, message: InboundMessage): Promise<MessageOutcome> {
   const deliveryId = message.attributes['deliveryId'];
@@ -63,19 +55,13 @@ export async function handleMessage(ctx: SyncContext, message: InboundMessage): 
     return 'filtered';
   }
   if (event.kind !== 'task') reportIssues(log, event.eventName, event.issues ?? []);
-  const key = deliveryKey({ deliveryId, messageId: message.messageId, body: message.body });
-  const entry = await claimDelivery(ctx, key, event.eventName);
-  if (!entry) {
-    log.info('duplicate delivery skipped', { eventName: event.eventName, duplicate: true });
-    return 'duplicate';
-  }
   try {
     const outcome = await apply(asUser(ctx, event.userId), event);
-    await ctx.ledger.finish(entry);
-    log.info('event handled', { eventName: event.eventName, outcome });
+    if (outcome === 'duplicate')
+      log.info('duplicate delivery skipped', { eventName: event.eventName, duplicate: true });
+    else log.info('event handled', { eventName: event.eventName, outcome });
     return outcome;
   } catch (error) {
-    await ctx.ledger.abandon(entry);
     if (isNotionError(error, 'schema_invalid')) {
       // Nothing is lost while the user fixes the schema: the message comes back until it applies.
       log.error('the Notion schema is missing a required property; the event will be retried', {
@@ -108,26 +94,5 @@ function apply(ctx: SyncContext, event: Exclude<ParsedEvent, { kind: 'ignored' }
       return import('./comments.js').then(({ syncComment }) => syncComment(ctx, event));
     case 'section':
       return syncSection(ctx, event);
-  }
-}
-
-/** Claims the delivery in the ledger, waiting out another instance's work on it; undefined when already done. */
-export async function claimDelivery(
-  ctx: SyncContext,
-  key: string,
-  eventName: string,
-): Promise<LedgerEntry | undefined> {
-  const deadline = ctx.now() + ctx.config.state.leaseMs + 1_000;
-  let delay = 100;
-  for (;;) {
-    const verdict = await ctx.ledger.begin(key, eventName);
-    if (verdict.status === 'new') return verdict.entry;
-    if (verdict.status === 'done') return undefined;
-    if (ctx.now() > deadline) {
-      ctx.logger.info('delivery still in progress elsewhere; asking for a retry', { owner: verdict.owner });
-      throw new DeliveryBusyError(verdict.owner);
-    }
-    await sleep(delay);
-    delay = Math.min(delay * 2, 1_000);
   }
 }

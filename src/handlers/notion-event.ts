@@ -4,7 +4,7 @@ import { isPageGone } from '../notion/errors.js';
 import { readText } from '../notion/property-readers.js';
 import type { NotionPage } from '../notion/types.js';
 import type { SyncContext } from './context.js';
-import { claimDelivery } from './handle-message.js';
+import { claimDelivery } from './delivery-claim.js';
 import { syncPageEdit } from './notion-edit.js';
 import { authoredOnlyBy, isNotionEventError, type NotionEvent, parseNotionEvent } from './notion-envelope.js';
 import { syncNewTodo } from './notion-new-todo.js';

@@ -1,5 +1,5 @@
 import { contentHash } from '../exactly-once/content-hash.js';
-import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { commitDesired, type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedTitle } from '../mapping/sparse-task.js';
 import { richText, title } from '../notion/properties.js';
@@ -67,7 +67,7 @@ export function projectProperties(available: ReadonlySet<string>, projectId: str
   return properties;
 }
 
-export type ProjectOutcome = 'applied' | 'unchanged' | 'stale';
+export type ProjectOutcome = 'applied' | 'unchanged' | 'stale' | 'duplicate';
 
 /** project:added/updated upsert the Project page; project:archived/deleted trash it. */
 export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promise<ProjectOutcome> {
@@ -81,13 +81,16 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
   const target = projectTarget(ctx, project.id);
   return ctx.memory.serial.project(project.id, async () => {
     const before = await readEntity(ctx.store, 'project', project.id);
-    if (before && decide(before.data, { version, isDelete, canRevive: true }) === 'stale') {
+    const verdict = before && decide(before.data, { version, isDelete, canRevive: true });
+    if (verdict === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', {
         stale: true,
         projectId: project.id,
       });
       return 'stale';
     }
+    // A redelivery of a shown state: one read, no write, no Notion request.
+    if (verdict === 'duplicate' && before && isShown(before.data)) return 'duplicate';
     const properties = isDelete
       ? null
       : projectProperties(await ctx.properties('projects'), project.id, projectNameOrKept(project, before));

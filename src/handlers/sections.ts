@@ -28,7 +28,7 @@ export interface SectionDoc {
   updatedAt: number;
 }
 
-export type SectionOutcome = 'applied' | 'unchanged' | 'stale';
+export type SectionOutcome = 'applied' | 'duplicate' | 'stale';
 
 const sectionDocId = (sectionId: string) => docId('section', sectionId);
 
@@ -42,7 +42,7 @@ async function commitSection(
     const current = await ctx.store.get<SectionDoc>(SECTIONS, id);
     if (current && next.version < current.data.version) return { verdict: 'stale', before: current.data };
     if (current && next.version === current.data.version)
-      return { verdict: 'unchanged', before: current.data };
+      return { verdict: 'duplicate', before: current.data };
     // A payload without a name (a deletion, say) keeps the known one for tasks still pointing here.
     const doc: SectionDoc = { ...next, name: next.name || current?.data.name || '', updatedAt: ctx.now() };
     if (current) await ctx.store.update(SECTIONS, id, doc, current.version);

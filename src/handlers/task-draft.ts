@@ -73,12 +73,17 @@ export async function draftTask(ctx: SyncContext, task: TodoistTask, input: Draf
   const source: TaskSource = {};
   for (const field of MAPPED_TASK_FIELDS)
     if (!input.absent?.has(field)) source[field] = field === 'checked' ? fields.done : task[field];
-  const fingerprint = mappingFingerprint({
+  const fingerprint = await taskFingerprint(ctx);
+  return { fields, properties, kept, source, fingerprint, cuts, emptyTitle };
+}
+
+/** The fingerprint of this instance's task mapping (configuration and the Todos schema, read once). */
+export async function taskFingerprint(ctx: SyncContext): Promise<string> {
+  return mappingFingerprint({
     areaLabelPrefix: ctx.config.sync.areaLabelPrefix,
     dueAsRange: ctx.config.sync.dueAsRange,
-    properties: available,
+    properties: await ctx.properties('todos'),
   });
-  return { fields, properties, kept, source, fingerprint, cuts, emptyTitle };
 }
 
 const parse = <T>(json: string | null | undefined): Partial<T> =>

@@ -1,9 +1,8 @@
-import { commitDesired, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { commitDesired, type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedSource, withKnownFields } from '../mapping/sparse-task.js';
 import { type TodoFields, todoToProperties } from '../mapping/task-properties.js';
 import type { PropertyInput } from '../notion/types.js';
-import type { Stored } from '../state/store.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import type { MappedTaskField } from '../todoist/tolerant-task.js';
 import { applyEntity, type PageTarget } from './apply-entity.js';
@@ -15,10 +14,11 @@ import { reportOddFields } from './odd-fields.js';
 import { rememberCollaborator, resolveAssignee } from './people.js';
 import { ensureProjectForTask } from './projects.js';
 import { sectionName } from './sections.js';
-import { adoptChildrenOnce, awaitParent, hasParent, resolveParent } from './subtasks.js';
+import { adoptChildrenOnce, awaitParent, resolveParent } from './subtasks.js';
 import { draftTask, mergeDraft, taskFields } from './task-draft.js';
+import { rememberedState, settled, waitsForParent } from './task-settled.js';
 
-export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered';
+export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'duplicate';
 
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
@@ -86,12 +86,20 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   const version = eventVersion(event);
   return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
+    const targetOf = (id: string) => todoTarget(ctx, id);
+    // Linked before the state is marked shown, so a shown state means its children were handled too.
+    const adopt = () => adoptChildrenOnce(ctx, targetOf, task.id);
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before =
       rememberedState(ctx, task.id, version, isDelete, event.absent) ??
       (await readEntity(ctx.store, 'todo', task.id));
-    if (before && decide(before.data, { version, isDelete }) === 'stale')
-      return stale(ctx, target, before, log);
+    if (before) {
+      const verdict = decide(before.data, { version, isDelete });
+      if (verdict === 'stale') return stale(ctx, target, before, log, adopt);
+      // A redelivery of a shown state: one read, no write, no Notion request.
+      if (verdict === 'duplicate' && (await settled(ctx, before.data, isDelete, fields.parentId)))
+        return 'duplicate';
+    }
     const known = before && !before.data.deleted ? before.data.source : undefined;
     const filled = withKnownFields(task, event.absent, storedSource(known));
     const draft = isDelete ? null : await draftTask(ctx, filled.task, { ...input, absent: filled.absent });
@@ -111,7 +119,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       ctx.now,
       before ?? null,
     );
-    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
+    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log, adopt);
     if (outcome.verdict === 'apply') ctx.memory.taskStates.set(task.id, outcome.stored);
     const toApply =
       outcome.verdict === 'duplicate'
@@ -119,37 +127,20 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
         : outcome.stored;
     // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
     const born = event.eventName === 'item:added' && event.source !== 'snapshot';
-    const applied = toApply ? await applyEntity(ctx, target, toApply, { born }) : 'unchanged';
+    // No state left to apply: this copy was a duplicate of one another applier has just shown.
+    const applied = toApply
+      ? await applyEntity(ctx, target, toApply, { born, beforeMark: adopt })
+      : 'duplicate';
     if (!draft) return applied;
-    const targetOf = (id: string) => todoTarget(ctx, id);
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
     // commits nothing (same version), so the state without Parent must still wait for it.
     const stored = outcome.stored.data;
-    if (fields.parentId && !hasParent(stored.desired) && (await ctx.properties('todos')).has('Parent'))
-      await awaitParent(ctx, targetOf, {
-        taskId: task.id,
-        parentId: fields.parentId,
-        version: stored.version,
-      });
-    await adoptChildrenOnce(ctx, targetOf, task.id);
+    const { parentId } = fields;
+    if (parentId && (await waitsForParent(ctx, parentId, stored)))
+      await awaitParent(ctx, targetOf, { taskId: task.id, parentId, version: stored.version });
+    await adopt();
     return applied;
   });
-}
-
-/**
- * The state this instance last wrote for the task, when it would let the event apply: anything else
- * (stale, duplicate, a sparse event filled from the stored fields) is decided on a fresh read.
- */
-function rememberedState(
-  ctx: SyncContext,
-  taskId: string,
-  version: string,
-  isDelete: boolean,
-  absent: ReadonlySet<MappedTaskField> | undefined,
-): Stored<EntityDoc> | undefined {
-  if (absent && absent.size > 0) return undefined;
-  const remembered = ctx.memory.taskStates.get(taskId);
-  return remembered && decide(remembered.data, { version, isDelete }) === 'apply' ? remembered : undefined;
 }
 
 async function stale(
@@ -157,17 +148,15 @@ async function stale(
   target: PageTarget,
   stored: { data: EntityDoc; version: string },
   log: SyncContext['logger'],
+  adopt: () => Promise<unknown>,
 ): Promise<TaskOutcome> {
   log.info('stale event skipped: a newer state was already applied', {
     stale: true,
     appliedVersion: stored.data.version,
   });
   // A newer state committed long ago but never shown means its applier died: finish its work.
-  if (
-    stored.data.appliedHash !== stored.data.desiredHash &&
-    ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs
-  ) {
-    await applyEntity(ctx, target, stored);
+  if (!isShown(stored.data) && ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs) {
+    await applyEntity(ctx, target, stored, { beforeMark: adopt });
   }
   return 'stale';
 }

@@ -110,7 +110,7 @@ export async function applyRun(
           if (isDelete) counts.trashed += 1;
           else if (known) counts.updated += 1;
           else counts.created += 1;
-        } else counts[outcome] += 1;
+        } else counts[outcome === 'duplicate' ? 'unchanged' : outcome] += 1;
       }
     } catch (error) {
       if (isBrakeError(error)) {

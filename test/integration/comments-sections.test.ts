@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { countingStore, opsBetween } from '../../scripts/lib/counting-store.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { SyncContext } from '../../src/handlers/context.js';
 import { handleMessage } from '../../src/handlers/handle-message.js';
@@ -106,14 +107,20 @@ beforeEach(() => {
 
 describe('comments mirrored into the Todo page', () => {
   it('a comment appears once as a dated paragraph, however often it is delivered', async () => {
+    const counted = countingStore(store);
+    store = counted;
     const ctx = instance();
     await deliver(ctx, taskEvent({}, 1));
     const body = JSON.stringify(NOTE);
     expect(await deliver(ctx, body, 'note-1')).toBe('applied');
+    const before = { ops: counted.counts(), requests: sandbox.counts().total };
     expect(await deliver(ctx, body, 'note-1')).toBe('duplicate');
-    expect(await deliver(ctx, body, 'note-1-again')).toBe('unchanged');
-    expect(await deliver(instance(), body, 'note-1-elsewhere')).toBe('unchanged');
+    expect(await deliver(ctx, body, 'note-1-again')).toBe('duplicate');
+    expect(await deliver(instance(), body, 'note-1-elsewhere')).toBe('duplicate');
     expect(paragraphs(TASK_ID, true).map((p) => p.text)).toEqual(['2025-02-10 10:27 — Warm white, 2700 K']);
+    // Each redelivery read the comment's state once, wrote nothing and asked Notion nothing.
+    expect(opsBetween(before.ops, counted.counts())).toEqual({ reads: 3, writes: 0, deletes: 0 });
+    expect(sandbox.counts().total).toBe(before.requests);
   });
 
   it('an edit changes the paragraph in place; an older event arriving late changes nothing', async () => {

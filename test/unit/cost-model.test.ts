@@ -74,14 +74,25 @@ describe('cost model: measured work and list prices → a monthly bill', () => {
       usd: 0,
     },
     {
-      story: 'ledger entries expire by TTL, and TTL deletes have no free tier',
+      story: 'ledger entries (Notion events, two-way) expire by TTL, and TTL deletes have no free tier',
       given: inputs((i) => {
         i.eventsPerDay = 100;
         i.perEvent['event'] = { ...idle, ledgerEntries: 1 };
       }),
-      line: 'Firestore TTL deletes (ledger)',
+      line: 'Firestore TTL deletes (ledger, two-way only)',
       usage: 3_000,
       usd: (3_000 * 0.01) / 100_000,
+    },
+    {
+      story: 'a Todoist event that states no ledger entry leaves none: no TTL delete',
+      given: inputs((i) => {
+        i.eventsPerDay = 1_000;
+        const { ledgerEntries, ...unstated } = { ...idle, reads: 1 };
+        i.perEvent['event'] = unstated;
+      }),
+      line: 'Firestore TTL deletes (ledger, two-way only)',
+      usage: 0,
+      usd: 0,
     },
     {
       story: 'a 0.9 s event on a whole vCPU, 10,000 a day, passes the 180,000 free vCPU-seconds',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLedger, deliveryKey } from '../../src/exactly-once/ledger.js';
+import { createLedger } from '../../src/exactly-once/ledger.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 
@@ -61,13 +61,5 @@ describe('event ledger', () => {
     await l.finish(first.entry);
     const [doc] = await store.list<{ expireAt: number; state: string }>('ledger');
     expect(doc?.data).toMatchObject({ state: 'done', expireAt: 5_000 + 86_400_000 });
-  });
-
-  it('keys deliveries by Todoist delivery id, else message id, else body hash', () => {
-    const body = Buffer.from('{"event_name":"item:added"}');
-    expect(deliveryKey({ deliveryId: 'd1', messageId: 'm1', body })).toBe('delivery:d1');
-    expect(deliveryKey({ messageId: 'm1', body })).toBe('message:m1');
-    expect(deliveryKey({ body })).toMatch(/^body:[0-9a-f]{64}$/);
-    expect(deliveryKey({ body })).toBe(deliveryKey({ body: Buffer.from(body) }));
   });
 });

@@ -97,7 +97,7 @@ describe('reconcile --remap', () => {
     const remapped = corpusInstance(sandbox, store, [], { AREA_LABEL_PREFIX: 'zone:' });
     expect(await deliverRaw(remapped, body)).toBe('applied');
     expect(todoView(sandbox, 't-same')?.Labels).toEqual([]);
-    expect(await deliverRaw(remapped, body)).toBe('unchanged');
+    expect(await deliverRaw(remapped, body)).toBe('duplicate');
   });
 
   it('an Area merged by cleanup is never written back: remap and later events link the surviving page', async () => {

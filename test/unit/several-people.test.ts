@@ -58,7 +58,7 @@ describe('several Todoist people, one workspace', () => {
     const { ctx, notion } = setup();
     expect(await deliver(ctx, deliveredTo(ALICE))).toBe('applied');
     notion.resetCounts();
-    expect(await deliver(ctx, deliveredTo(BOB))).toBe('unchanged');
+    expect(await deliver(ctx, deliveredTo(BOB))).toBe('duplicate');
     expect(notion.pages(IDS.todos)).toHaveLength(1);
     expect(notion.api.stats().total).toBe(0);
   });
@@ -84,7 +84,7 @@ describe('several Todoist people, one workspace', () => {
       deliver(ctx, deliveredTo(ALICE, bare)),
       deliver(other, deliveredTo(BOB, bare)),
     ]);
-    expect(outcomes.sort()).toEqual(['applied', 'unchanged']);
+    expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
     expect(notion.pages(IDS.todos)).toHaveLength(1);
     expect(notion.api.stats().byRoute['PATCH /v1/pages/:id'] ?? 0).toBe(0);
   });

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { richText, title } from '../../src/notion/properties.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/store.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 import { makeWorkload } from '../support/workload.js';
 
@@ -46,6 +47,41 @@ describe('a subtask and its parent', () => {
       notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
     const link = pageOf(childAdded.taskId)?.properties['Parent'] as { relation?: Array<{ id: string }> };
     expect(link?.relation?.map((r) => r.id)).toEqual([pageOf(parentAdded.taskId)?.id]);
+  });
+
+  it('a parent whose process died before linking its waiting child links it when its event is redelivered', async () => {
+    // Prepare: the child is shown without Parent and waits; the parent's first delivery dies after
+    // its page was made, when it reads who waits for it.
+    const notion = fakeWorkspace();
+    const inner = createMemoryStore();
+    let dies = false;
+    const store: StateStore = {
+      ...inner,
+      get: async (collection, id) => {
+        if (dies && collection === PENDING_PARENTS) {
+          dies = false;
+          throw new Error('process killed');
+        }
+        return inner.get(collection, id);
+      },
+    };
+    const instance = () => createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    const workload = makeWorkload({ tasks: 2, eventsPerTask: 1, deleteShare: 0, subtaskShare: 1, seed: 3 });
+    const [parentAdded, childAdded] = workload.events;
+    if (!parentAdded || !childAdded) throw new Error('workload without two tasks');
+    await deliver(instance(), childAdded.body);
+    dies = true;
+    await expect(deliver(instance(), parentAdded.body)).rejects.toThrow('process killed');
+
+    // Act: Pub/Sub redelivers the parent's event to another instance.
+    await deliver(instance(), parentAdded.body);
+
+    // Assess: one parent page, and the child points at it.
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).filter((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    expect(pageOf(parentAdded.taskId)).toHaveLength(1);
+    const link = pageOf(childAdded.taskId)[0]?.properties['Parent'] as { relation?: Array<{ id: string }> };
+    expect(link?.relation?.map((r) => r.id)).toEqual([pageOf(parentAdded.taskId)[0]?.id]);
   });
 
   it('a child whose older delivery finishes after its newer one is still linked when the parent arrives', async () => {

@@ -69,7 +69,7 @@ describe('syncTodoistEvent logic', () => {
     const body = fixture('item-added.v1-shape.json');
     await deliver(ctx, body);
     notion.resetCounts();
-    expect(await deliver(ctx, body)).toBe('unchanged');
+    expect(await deliver(ctx, body)).toBe('duplicate');
     expect(notion.api.stats().total).toBe(0);
   });
 
