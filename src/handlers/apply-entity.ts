@@ -15,6 +15,11 @@ export interface PageTarget {
   db: DatabaseKey;
   /** Finds the live page for this entity in Notion (index may lag). */
   lookup(): Promise<string | undefined>;
+  /**
+   * Work every apply of this entity owes once its page is live, done before the state is marked
+   * shown (a task links the children waiting for it): whoever marks the state, the work is done.
+   */
+  beforeMark?: () => Promise<unknown>;
 }
 
 export type ApplyOutcome = 'unchanged' | 'applied';
@@ -34,6 +39,7 @@ export async function applyEntity(
     /**
      * Work the event owes once the page is live, done before the state is marked shown: a shown
      * state then means it was done, and a redelivery that finds the state shown can skip at once.
+     * Defaults to the target's own.
      */
     beforeMark?: () => Promise<unknown>;
   } = {},
@@ -101,7 +107,7 @@ export async function applyEntity(
           }
         }
       }
-      if (!state.deleted) await options.beforeMark?.();
+      if (!state.deleted) await (options.beforeMark ?? target.beforeMark)?.();
       const marked = written
         ? await markWritten(ctx, target.kind, target.key, current, written)
         : await markApplied(ctx.store, target.kind, target.key, current);

@@ -22,7 +22,10 @@ export type TaskOutcome = 'applied' | 'unchanged' | 'stale' | 'filtered' | 'dupl
 
 /** The Notion page of one Todoist task, found by its `Todoist ID`. */
 export function todoTarget(ctx: SyncContext, taskId: string): PageTarget {
-  return todoistPage(ctx, 'todo', taskId);
+  // Every applier of a task's state (its events, a parent linking it, remap, a Notion edit) links
+  // the children waiting for it first, so a state shown means none is left waiting on it.
+  const targetOf = (id: string) => todoTarget(ctx, id);
+  return { ...todoistPage(ctx, 'todo', taskId), beforeMark: () => adoptChildrenOnce(ctx, targetOf, taskId) };
 }
 
 /** Whether the opt-in/opt-out filters leave this task out of the sync. */
@@ -87,7 +90,8 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
   return ctx.memory.serial.todo(task.id, async () => {
     const log = ctx.logger.child({ taskId: task.id, eventName: event.eventName });
     const targetOf = (id: string) => todoTarget(ctx, id);
-    // Linked before the state is marked shown, so a shown state means its children were handled too.
+    // Applies link waiting children before they mark (todoTarget); a state found shown already may
+    // still meet a child registered since, which this links.
     const adopt = () => adoptChildrenOnce(ctx, targetOf, task.id);
     // Decide before building relations: a stale event must not ensure areas or projects.
     const before =
@@ -95,7 +99,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       (await readEntity(ctx.store, 'todo', task.id));
     if (before) {
       const verdict = decide(before.data, { version, isDelete });
-      if (verdict === 'stale') return stale(ctx, target, before, log, adopt);
+      if (verdict === 'stale') return stale(ctx, target, before, log);
       // A redelivery of a shown state: one read, no write, no Notion request.
       if (verdict === 'duplicate' && (await settled(ctx, before.data, isDelete, fields.parentId)))
         return 'duplicate';
@@ -119,7 +123,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
       ctx.now,
       before ?? null,
     );
-    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log, adopt);
+    if (outcome.verdict === 'stale') return stale(ctx, target, outcome.stored, log);
     if (outcome.verdict === 'apply') ctx.memory.taskStates.set(task.id, outcome.stored);
     const toApply =
       outcome.verdict === 'duplicate'
@@ -128,9 +132,7 @@ export async function syncTask(ctx: SyncContext, event: TaskEvent): Promise<Task
     // A webhook's item:added is the task's birth; a snapshot or any later event may meet an existing page.
     const born = event.eventName === 'item:added' && event.source !== 'snapshot';
     // No state left to apply: this copy was a duplicate of one another applier has just shown.
-    const applied = toApply
-      ? await applyEntity(ctx, target, toApply, { born, beforeMark: adopt })
-      : 'duplicate';
+    const applied = toApply ? await applyEntity(ctx, target, toApply, { born }) : 'duplicate';
     if (!draft) return applied;
     // The stored state decides, not this call's: a redelivery after a crash finds the parent now but
     // commits nothing (same version), so the state without Parent must still wait for it.
@@ -148,7 +150,6 @@ async function stale(
   target: PageTarget,
   stored: { data: EntityDoc; version: string },
   log: SyncContext['logger'],
-  adopt: () => Promise<unknown>,
 ): Promise<TaskOutcome> {
   log.info('stale event skipped: a newer state was already applied', {
     stale: true,
@@ -156,7 +157,7 @@ async function stale(
   });
   // A newer state committed long ago but never shown means its applier died: finish its work.
   if (!isShown(stored.data) && ctx.now() - stored.data.updatedAt > ctx.config.state.leaseMs) {
-    await applyEntity(ctx, target, stored, { beforeMark: adopt });
+    await applyEntity(ctx, target, stored);
   }
   return 'stale';
 }

@@ -115,4 +115,50 @@ describe('a subtask and its parent', () => {
     const link = pageOf('child')?.properties['Parent'] as { relation?: Array<{ id: string }> };
     expect(link?.relation?.map((r) => r.id)).toEqual([pageOf('parent')?.id]);
   });
+
+  it('a parent whose own delivery died before linking its waiting child: whoever applies its state next links the child', async () => {
+    // Prepare: the child waits for a parent without a page; the parent's delivery makes the page,
+    // then dies as it reads who waits for it, before its state is marked shown.
+    const notion = fakeWorkspace();
+    const inner = createMemoryStore();
+    let dies = false;
+    const store: StateStore = {
+      ...inner,
+      get: async (collection, id) => {
+        if (dies && collection === PENDING_PARENTS) {
+          dies = false;
+          throw new Error('process killed');
+        }
+        return inner.get(collection, id);
+      },
+    };
+    const ctx = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    const target = (taskId: string) => todoTarget(ctx, taskId);
+    const commit = async (taskId: string, name: string) => {
+      const properties = { Name: title(name), 'Todoist ID': richText(taskId) };
+      const { stored } = await commitDesired(ctx.store, 'todo', taskId, {
+        version: 'v1',
+        isDelete: false,
+        desired: JSON.stringify(properties),
+        desiredHash: contentHash(properties),
+      });
+      return stored;
+    };
+    await applyEntity(ctx, target('child'), await commit('child', 'Child'));
+    await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v1' });
+    const parentState = await commit('parent', 'Parent');
+    dies = true;
+    await expect(applyEntity(ctx, target('parent'), parentState)).rejects.toThrow('process killed');
+
+    // Act: another applier shows the parent's state (a remap, a Notion edit), not the parent's own event.
+    const other = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    await applyEntity(other, todoTarget(other, 'parent'), parentState);
+
+    // Assess: one parent page, and the child points at it.
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).filter((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    expect(pageOf('parent')).toHaveLength(1);
+    const link = pageOf('child')[0]?.properties['Parent'] as { relation?: Array<{ id: string }> };
+    expect(link?.relation?.map((r) => r.id)).toEqual([pageOf('parent')[0]?.id]);
+  });
 });
