@@ -10,7 +10,8 @@ import type { DatabaseKey } from '../notion/types.js';
 
 /** Databases whose schema an event of this name reads before its first Notion write. */
 export function schemasFor(eventName: string | undefined): DatabaseKey[] {
-  if (eventName === undefined) return [];
+  // A deletion only trashes the page: it maps no property, so it reads no schema.
+  if (eventName === undefined || eventName === 'item:deleted') return [];
   if (eventName.startsWith('item:') || eventName.startsWith('section:')) return ['todos'];
   if (eventName === 'project:added' || eventName === 'project:updated') return ['projects'];
   return [];

@@ -99,6 +99,8 @@ describe('which schemas an event reads first', () => {
   it.each([
     ['item:added', ['todos']],
     ['item:updated', ['todos']],
+    ['item:completed', ['todos']],
+    ['item:deleted', []],
     ['section:updated', ['todos']],
     ['project:added', ['projects']],
     ['project:archived', []],
