@@ -12,7 +12,8 @@ import type { DatabaseKey } from '../notion/types.js';
 export function schemasFor(eventName: string | undefined): DatabaseKey[] {
   // A deletion only trashes the page: it maps no property, so it reads no schema.
   if (eventName === undefined || eventName === 'item:deleted') return [];
-  if (eventName.startsWith('item:') || eventName.startsWith('section:')) return ['todos'];
+  // A renamed section relabels its Todo pages; other section events touch no page.
+  if (eventName.startsWith('item:') || eventName === 'section:updated') return ['todos'];
   if (eventName === 'project:added' || eventName === 'project:updated') return ['projects'];
   return [];
 }

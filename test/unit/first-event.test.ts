@@ -102,6 +102,7 @@ describe('which schemas an event reads first', () => {
     ['item:completed', ['todos']],
     ['item:deleted', []],
     ['section:updated', ['todos']],
+    ['section:added', []],
     ['project:added', ['projects']],
     ['project:archived', []],
     ['note:added', []],
