@@ -182,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
     say('');
     if (result.coldStartMs)
       say(
-        `  cold start: median of ${result.coldStartMs.trials}, Notion answering at once; the sync's first event made ${result.coldStartMs.firstEventNotionRequests} Notion requests (start-up audit included).`,
+        `  cold start: median of ${result.coldStartMs.trials}, Notion answering at once; ready = spawn → port taking connections; first event = its own time; warm = the same kind of event next, on the warm process.`,
       );
     say('');
     say(opsText(ops));

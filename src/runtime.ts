@@ -92,13 +92,21 @@ export function createSyncContext(
       requestTimeoutMs: config.notion.timeoutMs,
       now,
     });
-  let schemas: ReturnType<typeof checkSchemas> | undefined;
-  const loadSchemas = () => {
-    schemas ??= checkSchemas(notion, databases).catch((error: unknown) => {
-      schemas = undefined;
-      throw error;
-    });
-    return schemas;
+  // One read per database, made when an event first needs it and shared by every caller meanwhile;
+  // a failure is not kept, so the next event reads again and reports it.
+  const schemas = new Map<DatabaseKey, Promise<ReadonlySet<string>>>();
+  const properties = (db: DatabaseKey): Promise<ReadonlySet<string>> => {
+    let pending = schemas.get(db);
+    if (!pending) {
+      pending = checkSchemas(notion, databases, undefined, [db]).then(
+        (report) => report.available[db] ?? new Set<string>(),
+      );
+      schemas.set(db, pending);
+      pending.catch(() => {
+        if (schemas.get(db) === pending) schemas.delete(db);
+      });
+    }
+    return pending;
   };
   return {
     config,
@@ -125,10 +133,7 @@ export function createSyncContext(
     todoistWriter,
     newTodoClaims: claimsOf<'notion-todo'>(`${owner}:notion`),
     botId: readBotId,
-    async properties(db: DatabaseKey) {
-      const result = await loadSchemas();
-      return result.available[db] ?? new Set<string>();
-    },
+    properties,
     databaseId(db: DatabaseKey) {
       const id = databases[db];
       if (!id) throw new Error(`no database configured for ${db}`);

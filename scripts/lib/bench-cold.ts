@@ -5,13 +5,22 @@
  * after one uncounted round that warms the emulators. Notion and Todoist answer at once (local
  * stand-ins), the webhook publishes to the Pub/Sub emulator, so the figure is the process's own
  * start-up plus its first request's work; at Notion's real 3 requests/s add ⅓ s per Notion request
- * the first event made.
+ * the first event made. Each trial also sends the same kind of event once more, warm, so the
+ * report can split the figure (cold-split.ts).
  */
 import { startFirestoreEmulator, startPubSubEmulator } from '../../test/support/emulators.js';
 import { startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { createTopic } from '../../test/support/pubsub-rest.js';
 import { makeProject, startTodoistFake } from '../../test/support/todoist-fake/index.js';
-import { type ColdStartTarget, coldStartMs, type FirstRequest, pushOf } from './cold-start.js';
+import { type ColdSplit, coldSplit } from './cold-split.js';
+import {
+  type ColdStartTarget,
+  type ColdTrial,
+  type ColdTrialOptions,
+  coldStartTrial,
+  type FirstRequest,
+  pushOf,
+} from './cold-start.js';
 import { median, round } from './stats.js';
 import { DEMO_CLIENT_SECRET, DEMO_PROJECT_ID, firestoreStore, MEMORY_STORE, syncEnv } from './sync-env.js';
 import { taskEventBody, todoistStamp, webhookRequest } from './todoist-payloads.js';
@@ -32,8 +41,12 @@ export type ColdStart = Record<ColdFunction, number | null> & {
   skipped: Partial<Record<ColdFunction, string>>;
   /** The state store the sync and reconcile used: the Firestore emulator as deployed, else memory. */
   store: string;
-  /** Notion requests syncTodoistEvent made before acknowledging its first event (audit included). */
+  /** Process ready, first event, the same event warm (medians) per function and for the bare ones. */
+  split: Record<ColdFunction | 'bare' | 'bareHttp', ColdSplit | null>;
+  /** Notion requests syncTodoistEvent made before acknowledging its first event (the audit starts after it). */
   firstEventNotionRequests: number;
+  /** The same requests by route (`GET /v1/databases/:id`, …). */
+  firstEventNotionRoutes: Record<string, number>;
   /** Earlier names of the sync's and the bare figure, kept for readers of older results. */
   oursMs: number;
   bareMs: number;
@@ -83,18 +96,31 @@ async function firestore(): Promise<{ host: string; stop(): Promise<void> } | un
 }
 
 /** One trial, tried again once: a shared machine sometimes loses a port or a start-up to another process. */
-async function trial(target: ColdStartTarget, send: FirstRequest): Promise<number> {
+async function trial(
+  target: ColdStartTarget,
+  send: FirstRequest,
+  options: ColdTrialOptions,
+): Promise<ColdTrial> {
   try {
-    return await coldStartMs(target, send);
+    return await coldStartTrial(target, send, options);
   } catch {
-    return coldStartMs(target, send);
+    return coldStartTrial(target, send, options);
   }
 }
+
+type Spec = [ColdStartTarget, FirstRequest, FirstRequest];
 
 /** Measures `trials` cold starts of each function and of the bare ones, alternating, and reports the medians. */
 export async function measureColdStarts(trials: number): Promise<ColdStart> {
   const sandbox = await startNotionSandbox({ seed: 3 });
-  const todoist = await startTodoistFake({ projects: [makeProject({ id: 'coldProject', name: 'Inbox' })] });
+  // Reconcile's first tick finds one project to create; its warm tick one more, added in between.
+  const inbox = makeProject({ id: 'coldProject', name: 'Inbox' });
+  const errands = makeProject({ id: 'coldProject2', name: 'Errands' });
+  const todoist = await startTodoistFake({ projects: [inbox] });
+  const onlyInbox = () => {
+    todoist.state.projects.clear();
+    todoist.state.projects.set(inbox.id, inbox);
+  };
   const pubsub = await pubsubTopic();
   const fs = await firestore();
   // As deployed: the Firestore store (on the emulator), so its client's load is in the figure;
@@ -103,19 +129,27 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     fs ? firestoreStore(fs.host, `cold${Date.now().toString(36)}t${trial}`).env : MEMORY_STORE.env;
   try {
     const quick = { NOTION_RPS: '1000', NOTION_CONCURRENCY: '8', LOG_LEVEL: 'WARNING' };
-    const body = taskEventBody('item:added', {
-      id: 'cold0001St',
-      content: 'First task after a deploy',
-      labels: ['area:Home'],
-      updated_at: todoistStamp(Date.parse('2026-11-02T08:00:00Z')),
-    });
-    const targetsOf = (trial: number): Record<ColdFunction, [ColdStartTarget, FirstRequest] | string> => ({
+    // The warm event does the same work as the first: a new task in an Area and a project that
+    // are new too, so first − warm is what being cold adds, not what the first event created.
+    const newTask = (id: string, area: string, projectId: string) =>
+      taskEventBody('item:added', {
+        id,
+        content: `New task ${id}`,
+        labels: [`area:${area}`],
+        project_id: projectId,
+        updated_at: todoistStamp(Date.parse('2026-11-02T08:00:00Z')),
+      });
+    const body = newTask('cold0001St', 'Home', 'coldProject');
+    const warmBody = newTask('cold0002St', 'Work', 'coldProject2');
+    const tick = pushOf('{"tick":true}');
+    const targetsOf = (trial: number): Record<ColdFunction, Spec | string> => ({
       syncTodoistEvent: [
         {
           target: 'syncTodoistEvent',
           env: strings(syncEnv(sandbox, storeEnv(trial), { ...quick, AUDIT_ON_START: 'true' })),
         },
         pushOf(body),
+        pushOf(warmBody),
       ],
       todoistWebhook:
         typeof pubsub === 'string'
@@ -132,6 +166,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
                 },
               },
               webhookPost(body),
+              webhookPost(warmBody),
             ],
       reconcileTodoist: [
         {
@@ -144,40 +179,54 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
             }),
           ),
         },
-        pushOf('{"tick":true}'),
+        tick,
+        tick,
       ],
     });
     const bareSource = 'bench/bare-function.js';
-    const times: Record<ColdFunction | 'bare' | 'bareHttp', number[]> = {
+    const runs: Record<ColdFunction | 'bare' | 'bareHttp', ColdTrial[]> = {
       bare: [],
       bareHttp: [],
       syncTodoistEvent: [],
       todoistWebhook: [],
       reconcileTodoist: [],
     };
-    let requests = 0;
+    let routes: Record<string, number> = {};
     // Round -1 is not counted: it warms the emulators (JVMs, like the real services, are never cold).
     for (let i = -1; i < trials; i++) {
-      const keep = (list: number[], ms: number) => {
-        if (i >= 0) list.push(ms);
+      const keep = (list: ColdTrial[], run: ColdTrial) => {
+        if (i >= 0) list.push(run);
       };
-      keep(times.bare, await coldStartMs({ target: 'bareEvent', source: bareSource, env: {} }, pushOf(body)));
-      keep(
-        times.bareHttp,
-        await coldStartMs({ target: 'bareHttp', source: bareSource, env: {} }, webhookPost(body)),
-      );
+      const bareEvent = { target: 'bareEvent', source: bareSource, env: {} };
+      keep(runs.bare, await trial(bareEvent, pushOf(body), { warm: pushOf(warmBody) }));
+      const bareHttp = { target: 'bareHttp', source: bareSource, env: {} };
+      keep(runs.bareHttp, await trial(bareHttp, webhookPost(body), { warm: webhookPost(warmBody) }));
       const targets = targetsOf(i + 1);
       for (const fn of COLD_FUNCTIONS) {
         const spec = targets[fn];
         if (typeof spec === 'string') continue;
         sandbox.reset();
-        keep(times[fn], await trial(...spec));
-        if (fn === 'syncTodoistEvent') requests = sandbox.counts().total;
+        onlyInbox();
+        // Read as the first event is answered: what the audit sends after it is not the event's.
+        const afterFirst: Partial<Record<ColdFunction, () => void>> = {
+          syncTodoistEvent: () => {
+            routes = sandbox.counts().byRoute;
+          },
+          reconcileTodoist: () => {
+            todoist.state.projects.set(errands.id, errands);
+          },
+        };
+        const hook = afterFirst[fn];
+        keep(
+          runs[fn],
+          await trial(spec[0], spec[1], { warm: spec[2], ...(hook ? { afterFirst: hook } : {}) }),
+        );
       }
     }
-    const bare = round(median(times.bare), 0);
-    const of = (fn: ColdFunction) => (times[fn].length > 0 ? round(median(times[fn]), 0) : null);
-    const figures = Object.fromEntries(COLD_FUNCTIONS.map((fn) => [fn, of(fn)])) as Record<
+    const total = (list: ColdTrial[]) =>
+      list.length > 0 ? round(median(list.map((t) => t.totalMs)), 0) : null;
+    const bare = total(runs.bare) ?? 0;
+    const figures = Object.fromEntries(COLD_FUNCTIONS.map((fn) => [fn, total(runs[fn])])) as Record<
       ColdFunction,
       number | null
     >;
@@ -187,6 +236,9 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
         return [fn, ms === null ? null : round(ms / bare, 2)];
       }),
     ) as Record<ColdFunction, number | null>;
+    const split = Object.fromEntries(
+      (['bare', 'bareHttp', ...COLD_FUNCTIONS] as const).map((fn) => [fn, coldSplit(runs[fn])]),
+    ) as ColdStart['split'];
     const skipped: ColdStart['skipped'] = {};
     for (const fn of COLD_FUNCTIONS) {
       const spec = targetsOf(0)[fn];
@@ -195,12 +247,14 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     return {
       trials,
       bare,
-      bareHttp: round(median(times.bareHttp), 0),
+      bareHttp: total(runs.bareHttp) ?? 0,
       ...figures,
       ratio,
+      split,
       skipped,
       store: fs ? 'Firestore emulator (REST)' : 'memory (no Firestore emulator)',
-      firstEventNotionRequests: requests,
+      firstEventNotionRequests: Object.values(routes).reduce((a, b) => a + b, 0),
+      firstEventNotionRoutes: routes,
       oursMs: figures.syncTodoistEvent ?? 0,
       bareMs: bare,
     };

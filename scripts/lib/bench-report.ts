@@ -1,11 +1,12 @@
 /** The benchmark's result object (the `--json` output and bench/results/latest.json) and its tables. */
 import { cpus, totalmem } from 'node:os';
 import type { BackfillResult } from './bench-backfill.js';
-import { COLD_FUNCTIONS, type ColdStart } from './bench-cold.js';
+import type { ColdStart } from './bench-cold.js';
 import type { CostReport } from './bench-cost.js';
 import type { EventKind, OpsMeasure } from './bench-ops.js';
 import type { ArmMeasure, BenchSettings } from './bench-run.js';
 import { BENCH_SHAPE, REDELIVERY_SHARE } from './bench-workload.js';
+import { coldRows } from './cold-report.js';
 import type { OpCounts } from './counting-store.js';
 import { round } from './stats.js';
 
@@ -182,16 +183,7 @@ export function rows(r: BenchResult): Array<[string, string, string]> {
     ['duplicates', dup(r.duplicates, r.duplicatesByKind), dup(b.duplicates, b.duplicatesByKind)],
     ['tasks not in their final state', String(r.wrongStates), String(b.wrongStates)],
   ];
-  const cold = r.coldStartMs;
-  if (cold)
-    for (const fn of COLD_FUNCTIONS) {
-      const ms = cold[fn];
-      out.push([
-        `cold start to first request, ${fn} (ms)`,
-        ms === null ? `not measured: ${cold.skipped[fn] ?? ''}` : `${ms} (${cold.ratio[fn]}× bare)`,
-        `bare functions-framework: ${cold.bare}`,
-      ]);
-    }
+  out.push(...coldRows(r.coldStartMs));
   return out;
 }
 

@@ -3,23 +3,32 @@
  * start-up when it is the served target), so only this function's process pays for its modules.
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { startStartupAudit } from '../audit/startup-audit.js';
 import type { Config } from '../config/index.js';
 import { handleMessage } from '../handlers/handle-message.js';
 import type { Logger } from '../log/logger.js';
-import { createSyncContext } from '../runtime.js';
+import { createSyncContext, type RuntimeOverrides } from '../runtime.js';
 import { consume } from './consume.js';
+import { auditAfterFirstEvent, warmSchemas } from './first-event.js';
 
-/** Builds the instance (and starts its background duplicate audit); returns the event handler. */
+/**
+ * Builds the instance; returns the event handler. Nothing goes to Notion before an event: each
+ * event starts the schema reads it needs, and the first one handled starts the duplicate audit.
+ */
 export function createSyncFunction(
   config: Config,
   logger: Logger,
+  overrides: RuntimeOverrides = {},
 ): (event: CloudEvent<unknown>) => Promise<void> {
-  const ctx = createSyncContext(config, logger);
-  // Every event needs the schemas: reading them now overlaps the first event's own arrival. The
-  // read is shared with that event, and a failure is not kept (the event reads again and reports).
-  ctx.properties('todos').catch(() => undefined);
-  // The duplicate audit runs in the background at low priority; it never delays or fails events.
-  void startStartupAudit(ctx);
-  return (event) => consume(ctx, event, handleMessage);
+  const ctx = createSyncContext(config, logger, overrides);
+  const afterEvent = auditAfterFirstEvent(ctx);
+  return async (event) => {
+    try {
+      await consume(ctx, event, (c, message) => {
+        warmSchemas(c, message);
+        return handleMessage(c, message);
+      });
+    } finally {
+      afterEvent();
+    }
+  };
 }

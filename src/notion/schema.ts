@@ -92,16 +92,18 @@ async function readOne(api: NotionApi, db: DatabaseKey, id: string): Promise<Dat
 }
 
 /**
- * Reads each configured database's schema once and sorts its properties into usable and skipped.
- * A required property missing or of the wrong type throws `schema_invalid` naming every such problem.
+ * Reads each configured database's schema (or only the `only` ones) and sorts its properties into
+ * usable and skipped. A required property missing or of the wrong type throws `schema_invalid`
+ * naming every such problem.
  */
 export async function checkSchemas(
   api: NotionApi,
   databases: Config['notion']['databases'],
   spec: Readonly<Record<DatabaseKey, readonly PropertySpec[]>> = SCHEMA_SPEC,
+  only?: readonly DatabaseKey[],
 ): Promise<SchemaReport> {
   const report: SchemaReport = { available: {}, schemas: {}, skipped: [], unconfigured: [] };
-  const keys = Object.keys(spec) as DatabaseKey[];
+  const keys = only ? [...only] : (Object.keys(spec) as DatabaseKey[]);
   const read = await Promise.all(
     keys.map(async (db) => [db, databases[db] ? await readOne(api, db, databases[db]) : undefined] as const),
   );

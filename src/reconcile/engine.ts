@@ -54,6 +54,9 @@ export function isReconcileError(value: unknown): value is ReconcileError {
 
 export const RECONCILE_LEASE = 'reconcile';
 
+/** The databases whose schema every run reads: Projects for their content hash, Todos for the tasks. */
+const RUN_SCHEMAS = ['projects', 'todos'] as const;
+
 function windowFor(
   options: ReconcileOptions,
   last: Awaited<ReturnType<typeof readLastRun>>,
@@ -123,6 +126,9 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       ...(holder ? { holder: { owner: holder.owner, leaseUntil: holder.leaseUntil } } : {}),
     };
   }
+  // Planning reads these schemas before it touches the first task: start them now, beside the
+  // store's and Todoist's answers, rather than after them (shared with the run's own reads).
+  for (const db of RUN_SCHEMAS) ctx.properties(db).catch(() => undefined);
   try {
     const { window, snapshot } = options.prepared ?? (await prepareRun(ctx, options));
     if (window.clamped)

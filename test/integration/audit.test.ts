@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { taskEventBody, todoistStamp } from '../../scripts/lib/todoist-payloads.js';
 import { startStartupAudit } from '../../src/audit/startup-audit.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { SyncContext } from '../../src/handlers/context.js';
@@ -7,7 +8,7 @@ import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
 import { richText, title } from '../../src/notion/properties.js';
 import { createSyncContext } from '../../src/runtime.js';
-import { startFunction } from '../support/functions.js';
+import { pushMessage, startFunction } from '../support/functions.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 
 /** Whether the entry point starts the audit yet (src/index.ts is wired by the lead). */
@@ -145,10 +146,22 @@ describe('start-up duplicate audit', () => {
     expect(lines.some((l) => l.severity === 'ERROR')).toBe(false);
   });
 
-  it('the deployed function logs the ERROR at cold start, before any event arrives', async () => {
+  it('the deployed function logs the ERROR once its first event is handled, never before', async () => {
     await seedAreas(['Garden', 'garden ']);
+    const seeded = sandbox.counts().total;
     const fn = await startFunction('syncTodoistEvent', envFor(sandbox));
     try {
+      // Nothing goes to Notion before an event asks for it: the audit waits for the first one.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sandbox.counts().total).toBe(seeded);
+      const body = taskEventBody('item:added', {
+        id: 'auditFirst1',
+        content: 'First task after a deploy',
+        updated_at: todoistStamp(Date.parse('2026-11-02T08:00:00Z')),
+      });
+      expect(await pushMessage(fn.url, { body, attributes: { deliveryId: 'a1' }, messageId: 'a1' })).toBe(
+        204,
+      );
       await vi.waitFor(
         () => {
           const line = fn.lines.find((l) => l.includes('"duplicate_areas":true'));

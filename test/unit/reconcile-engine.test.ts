@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { isTransient } from '../../src/errors.js';
 import { ENTITIES } from '../../src/exactly-once/entity-state.js';
@@ -281,6 +281,23 @@ describe('reconcile engine (fake Notion, fake Todoist API)', () => {
     expect(writes()).toBe(0);
     await other?.release();
     expect((await reconcile(ctx)).status).toBe('done');
+  });
+
+  it('a run reads the Projects and Todos schemas once each; a run finding the lease held reads none', async () => {
+    const { ctx, store, notion } = await setup();
+    const schemaReads = vi.spyOn(notion.api, 'schema');
+    const other = await acquireLease({
+      store,
+      name: 'reconcile',
+      owner: 'elsewhere',
+      ttlMs: 60_000,
+      heartbeat: false,
+    });
+    expect((await reconcile(ctx)).status).toBe('busy');
+    expect(schemaReads).not.toHaveBeenCalled();
+    await other?.release();
+    expect((await reconcile(ctx)).status).toBe('done');
+    expect(schemaReads.mock.calls.map(([id]) => id).sort()).toEqual([IDS.projects, IDS.todos].sort());
   });
 
   it('under the runaway brake creates are deferred and the scheduled tick asks for a retry; --allow-creates finishes', async () => {
