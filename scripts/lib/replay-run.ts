@@ -73,6 +73,10 @@ function tallySignals(syncs: FunctionProcess[]): Record<string, number> {
 const PROJECT_ID = '6XR4H993xv8H5qCR';
 const PROJECT_NAME = 'Kitchen renovation';
 const LEASE_MS = 7_000;
+/** Pub/Sub's ack deadline as the replay sets it: a push unanswered by then is redelivered. */
+const ACK_DEADLINE_MS = 60_000;
+/** A run still unsettled by then is stuck: its logs are written (with --logs). */
+const STUCK_AFTER_MS = 150_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function projectAdded(): string {
@@ -128,6 +132,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       subtaskShare: options.workload === 'subtasks' ? 0.5 : 0,
     });
     const sends = replayOrder(workload, options.seed);
+    const overdue: string[] = [];
     const queue = createDeliveryQueue({
       concurrency: 6,
       maxAttempts: 60,
@@ -136,10 +141,14 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         const alive = syncs.filter((s) => s.alive());
         const target = alive[Math.floor(Math.random() * alive.length)];
         if (!target) throw new Error('no instance alive');
-        const status = await pushMessage(target.url, {
-          body: message.data,
-          attributes: message.attributes,
-          messageId: message.messageId,
+        // Pub/Sub redelivers a push unanswered by the ack deadline; a handler that never answers is a bug.
+        const status = await pushMessage(
+          target.url,
+          { body: message.data, attributes: message.attributes, messageId: message.messageId },
+          AbortSignal.timeout(ACK_DEADLINE_MS),
+        ).catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'TimeoutError') overdue.push(message.messageId);
+          throw error;
         });
         if (status >= 300) throw new Error(`instance answered ${status}`);
         return String(status);
@@ -161,9 +170,19 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       if (sent === Math.floor(sends.length / 3)) await queue.publish(Buffer.from(projectAdded()), {});
       await sleep(30);
     }
+    // A run that does not settle leaves its instances' logs behind before anyone kills it.
+    const watchdog =
+      options.logDir !== undefined
+        ? setTimeout(() => writeStuckLogs(options, syncs), STUCK_AFTER_MS)
+        : undefined;
     await faultsDone?.finished();
     await queue.idle();
+    clearTimeout(watchdog);
     const result = inspect(options, workload, sandbox, queue.failures().length);
+    if (overdue.length > 0)
+      result.wrong.push(
+        `${overdue.length} pushes unanswered after the ${ACK_DEADLINE_MS / 1000} s ack deadline`,
+      );
     const outcome: ReplayResult = {
       ...result,
       seed: options.seed,
@@ -264,6 +283,18 @@ function inspect(
   if (unacked > 0) wrong.push(`${unacked} messages never acknowledged`);
   void options;
   return { extraPages, unlinked, wrong };
+}
+
+function writeStuckLogs(options: ReplayOptions, syncs: FunctionProcess[]): void {
+  const dir = options.logDir ?? '.';
+  mkdirSync(dir, { recursive: true });
+  const base = `replay-${options.workload}-${options.faults ? 'faults' : 'clean'}-seed${options.seed}-stuck`;
+  syncs.forEach((s, i) => {
+    writeFileSync(join(dir, `${base}-i${i}.log`), `${s.lines.join('\n')}\n`);
+  });
+  process.stderr.write(
+    `seed ${options.seed}: not settled after ${STUCK_AFTER_MS / 1000} s; logs in ${dir}\n`,
+  );
 }
 
 function writeLogs(options: ReplayOptions, syncs: FunctionProcess[], outcome: ReplayResult): void {

@@ -88,9 +88,12 @@ export async function startFunction(
 export async function pushMessage(
   url: string,
   input: { body: string | Buffer; attributes?: Record<string, string>; messageId: string },
+  /** Aborts a push the function has not answered by then (Pub/Sub's ack deadline). */
+  signal?: AbortSignal,
 ): Promise<number> {
   const res = await fetch(`${url}/projects/demo-nts/topics/todoist`, {
     method: 'POST',
+    ...(signal ? { signal } : {}),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       subscription: 'projects/demo-nts/subscriptions/sync',
