@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type BuildStep, distBuildSteps } from './support/dist-build.js';
 import { type Emulator, startFirestoreEmulator, startPubSubEmulator } from './support/emulators.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Starts what the suites share (Firestore and Pub/Sub emulators on free ports, a fresh dist/ build
- * for functions-framework processes) and stops it afterwards. An emulator whose variable is already
+ * and bundle for functions-framework processes) and stops it afterwards. An emulator whose variable is already
  * set (`FIRESTORE_EMULATOR_HOST`, `PUBSUB_EMULATOR_HOST`) is reused, not started.
  *
  * Suites read the addresses from `process.env`: this runs in the main Vitest process before any
@@ -41,14 +42,14 @@ export default async function setup(): Promise<() => Promise<void>> {
   return teardown;
 }
 
-/** `tsc -p tsconfig.build.json` with this Node, so functions-framework processes serve current code. */
-function build(): Promise<void> {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+/** `npm run build` (tsc, then the bundle `main` points at) with this Node, so functions-framework processes serve current code. */
+async function build(): Promise<void> {
+  for (const step of distBuildSteps()) await run(step);
+}
+
+function run(step: BuildStep): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(step.command, step.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8');
@@ -58,9 +59,7 @@ function build(): Promise<void> {
     });
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`npx tsc -p tsconfig.build.json failed (exit ${code}):\n${output}`)),
+      code === 0 ? resolve() : reject(new Error(`${step.label} failed (exit ${code}):\n${output}`)),
     );
   });
 }

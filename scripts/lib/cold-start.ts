@@ -18,7 +18,7 @@ const GIVE_UP_MS = 30_000;
 
 export interface ColdStartTarget {
   target: string;
-  /** A file for functions-framework's --source; the package `main` (dist/index.js) when absent. */
+  /** A file for functions-framework's --source; the package `main` (the bundle in dist/bundle/) when absent. */
   source?: string;
   env: Record<string, string>;
 }

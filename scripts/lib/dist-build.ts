@@ -1,11 +1,11 @@
-/** Makes sure dist/ (what functions-framework serves) is built from the current src/. */
+/** Makes sure the build functions-framework serves (dist/ and its bundle) is built from the current src/. */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distBuildSteps, servedEntry } from '../../test/support/dist-build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -18,13 +18,13 @@ function newestMtime(dir: string): number {
 
 function builtAt(): number | undefined {
   try {
-    return statSync(join(ROOT, 'dist/index.js')).mtimeMs;
+    return statSync(servedEntry()).mtimeMs;
   } catch {
     return undefined;
   }
 }
 
-/** Runs `tsc -p tsconfig.build.json` (what `npm run build` does) when dist/ is missing or older than src/; true if it built. */
+/** Runs what `npm run build` does (tsc, then the bundle) when the served entry is missing or older than src/; true if it built. */
 export function ensureDistBuilt(say: (line: string) => void): boolean {
   const built = builtAt();
   if (built !== undefined && built >= newestMtime(join(ROOT, 'src'))) return false;
@@ -33,11 +33,12 @@ export function ensureDistBuilt(say: (line: string) => void): boolean {
       ? 'dist/ is missing: building it (npm run build)…'
       : 'dist/ is older than src/: rebuilding it…',
   );
-  const result = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0)
-    throw new Error(`building dist/ failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  for (const step of distBuildSteps()) {
+    const result = spawnSync(step.command, step.args, { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0)
+      throw new Error(
+        `building dist/ failed at ${step.label} (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+      );
+  }
   return true;
 }

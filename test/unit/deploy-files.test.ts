@@ -345,6 +345,26 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
     expect(left.filter(uploaded)).toEqual([]);
   });
 
+  it('the buildpack builds what main serves: tsc, then the per-function bundle of the entry', () => {
+    const pkg = JSON.parse(read('package.json')) as {
+      main: string;
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.scripts['gcp-build']).toBe('npm run build');
+    expect(pkg.scripts['build']).toBe('tsc -p tsconfig.build.json && npm run bundle');
+    const bundle = (pkg.scripts['bundle'] ?? '').split(/\s+/);
+    expect(bundle.slice(0, 2)).toEqual(['esbuild', 'dist/index.js']);
+    for (const option of ['--bundle', '--splitting', '--format=esm', '--packages=external', '--sourcemap'])
+      expect(bundle).toContain(option);
+    expect(bundle).toContain(`--outdir=${pkg.main.replace(/\/index\.js$/, '')}`);
+    expect(pkg.main).toMatch(/^dist\/.+\/index\.js$/);
+    expect(uploaded(pkg.main)).toBe(false);
+    expect(pkg.devDependencies['esbuild']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies['esbuild']).toBeUndefined();
+  });
+
   it('is self-contained: no #!include of .gitignore', () => {
     expect(read('.gcloudignore')).not.toMatch(/^#!include/m);
   });

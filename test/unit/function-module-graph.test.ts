@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
+// The source graph; what is served is its esbuild bundle, whose chunks
+// test/integration/served-bundle.test.ts holds to the same promises.
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Modules a file loads when it is evaluated: static imports and re-exports, `import type` excluded. */

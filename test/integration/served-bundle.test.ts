@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/functions.js';
+
+/**
+ * What functions-framework serves is package `main`: the esbuild bundle of dist/ (global setup
+ * builds it). test/unit/function-module-graph.test.ts checks the source graph; this checks the
+ * chunks themselves, read from the bundle's metafile, so a bundling change that merged a
+ * function's chunk with another's would fail here.
+ */
+interface Output {
+  entryPoint?: string;
+  imports: Array<{ path: string; kind: string; external?: boolean }>;
+  inputs: Record<string, unknown>;
+}
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+};
+const BUNDLE = dirname(pkg.main);
+const meta = JSON.parse(readFileSync(join(ROOT, BUNDLE, 'meta.json'), 'utf8')) as {
+  outputs: Record<string, Output>;
+};
+const outputs = Object.entries(meta.outputs).filter(([path]) => path.endsWith('.js'));
+
+const outputOf = (entryPoint: string): string => {
+  const found = outputs.find(([, o]) => o.entryPoint === entryPoint);
+  if (!found) throw new Error(`the bundle has no chunk for ${entryPoint}`);
+  return found[0];
+};
+
+const packageOf = (spec: string) =>
+  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
+
+/** Our modules (relative to src/, `.ts`) and the packages loaded by evaluating `entryPoint`'s chunk. */
+function loadedBy(entryPoint: string): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const output = meta.outputs[path];
+    if (!output) throw new Error(`the metafile lists no output ${path}`);
+    for (const input of Object.keys(output.inputs))
+      modules.add(input.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+    for (const imported of output.imports) {
+      // A dynamic import is loaded when its code runs, not with the chunk (as in the source check).
+      if (imported.kind !== 'import-statement') continue;
+      if (!imported.external) visit(imported.path);
+      else if (!imported.path.startsWith('node:')) packages.add(packageOf(imported.path));
+    }
+  };
+  visit(outputOf(entryPoint));
+  return { modules, packages };
+}
+
+const fn = (name: string) => loadedBy(`dist/functions/${name}.js`);
+const under = (set: Set<string>, prefix: string) => [...set].filter((m) => m.startsWith(prefix));
+
+describe('the bundle functions-framework serves loads per function only what that function uses', () => {
+  it('main is the bundle of the entry, which loads no function until its target asks', () => {
+    expect(outputOf('dist/index.js')).toBe(pkg.main);
+    const entry = loadedBy('dist/index.js');
+    expect(under(entry.modules, 'functions/')).toEqual([]);
+    expect([...entry.packages]).toEqual(['@google-cloud/functions-framework']);
+    const lazy = meta.outputs[pkg.main]?.imports
+      .filter((i) => i.kind === 'dynamic-import')
+      .map((i) => i.path);
+    for (const name of ['sync', 'reconcile', 'webhook', 'notion-sync', 'notion-webhook'])
+      expect(lazy).toContain(outputOf(`dist/functions/${name}-function.js`));
+  });
+
+  it("the webhooks' chunks hold neither Firestore nor the Notion layer, nor a client library", () => {
+    for (const { modules, packages } of [fn('webhook-function'), fn('notion-webhook-function')]) {
+      expect(modules.has('webhook/receiver.ts') || modules.has('webhook/notion-receiver.ts')).toBe(true);
+      expect(under(modules, 'notion/')).toEqual([]);
+      expect(under(modules, 'state/')).toEqual([]);
+      expect([...packages]).toEqual([]);
+    }
+  });
+
+  it("the sync's and the reconcile's chunks hold neither the Pub/Sub publisher nor a client library", () => {
+    for (const { modules, packages } of [
+      fn('sync-function'),
+      fn('reconcile-function'),
+      fn('notion-sync-function'),
+    ]) {
+      expect(modules.has('notion/client.ts')).toBe(true);
+      expect(under(modules, 'webhook/')).toEqual([]);
+      expect(modules.has('state/firestore.ts')).toBe(false);
+      expect(under(packages, '@google-cloud/')).toEqual([]);
+      expect(packages.has('undici')).toBe(false);
+    }
+    expect([...fn('sync-function').packages].sort()).toEqual(['valibot']);
+    expect([...fn('reconcile-function').packages].sort()).toEqual(['p-limit', 'valibot']);
+  });
+
+  it('imports only runtime dependencies, which the buildpack keeps when it prunes devDependencies', () => {
+    const external = outputs.flatMap(([, o]) => o.imports.filter((i) => i.external).map((i) => i.path));
+    const packages = new Set(external.filter((p) => !p.startsWith('node:')).map(packageOf));
+    expect([...packages].filter((p) => !(p in pkg.dependencies))).toEqual([]);
+  });
+});
+
+describe('the bundle maps back to src/', () => {
+  /** Where the generated code holding `needle` in `output` comes from, 1-based, relative to ROOT. */
+  const origin = (output: string, needle: string) => {
+    const lines = readFileSync(join(ROOT, output), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    const map = JSON.parse(readFileSync(join(ROOT, `${output}.map`), 'utf8')) as SourceMapPayload;
+    const entry = new SourceMap(map).findEntry(line, lines[line]?.indexOf(needle) ?? 0);
+    if (!('originalSource' in entry)) throw new Error(`no mapping for "${needle}" in ${output}`);
+    return {
+      file: relative(ROOT, resolve(ROOT, dirname(output), entry.originalSource)),
+      line: entry.originalLine + 1,
+    };
+  };
+  const lineOf = (file: string, needle: string) =>
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1;
+
+  it('every source of every chunk is a file of src/', () => {
+    for (const [path] of outputs) {
+      const map = JSON.parse(readFileSync(join(ROOT, `${path}.map`), 'utf8')) as { sources: string[] };
+      for (const source of map.sources)
+        expect(relative(ROOT, resolve(ROOT, dirname(path), source))).toMatch(/^src\/.+\.ts$/);
+    }
+  });
+
+  it('a line of the entry and a line of the sync chunk point at their src lines', () => {
+    expect(origin(pkg.main, 'configuration error: ')).toEqual({
+      file: 'src/functions.ts',
+      line: lineOf('src/functions.ts', 'configuration error: '),
+    });
+    expect(origin(outputOf('dist/functions/sync-function.js'), 'function createSyncFunction(')).toEqual({
+      file: 'src/functions/sync-function.ts',
+      line: lineOf('src/functions/sync-function.ts', 'function createSyncFunction('),
+    });
+  });
+});
