@@ -105,15 +105,24 @@ function exchange(transport: Transport, url: URL, init: HttpInit): Promise<HttpR
   });
 }
 
+export interface NodeFetchOptions {
+  /**
+   * How long an idle connection is kept (default 4 s, undici's): a server drops idle connections
+   * at a time of its own, and a request written on one it has just dropped fails with a reset.
+   */
+  idleMs?: number;
+}
+
 /** A keep-alive transport of its own (one Agent per protocol); node:https is loaded with the first https URL. */
-export function createNodeFetch(): HttpFetch & { close(): void } {
-  const plain: Transport = { agent: new Agent({ keepAlive: true }), send: plainRequest };
+export function createNodeFetch(options: NodeFetchOptions = {}): HttpFetch & { close(): void } {
+  const keep = { keepAlive: true, timeout: options.idleMs ?? 4_000 };
+  const plain: Transport = { agent: new Agent(keep), send: plainRequest };
   let secure: Promise<Transport> | undefined;
   const transportFor = (url: URL): Transport | Promise<Transport> => {
     if (url.protocol === 'http:') return plain;
     if (url.protocol !== 'https:') throw new TypeError(`unsupported protocol in ${url.origin}`);
     secure ??= import('node:https').then((https) => ({
-      agent: new https.Agent({ keepAlive: true }),
+      agent: new https.Agent(keep),
       send: https.request,
     }));
     return secure;

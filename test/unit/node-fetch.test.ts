@@ -86,6 +86,20 @@ describe('the node:http transport, as the adapters use it', () => {
     expect(stats.connections).toBe(1);
   });
 
+  it('drops a connection left idle, and a slow answer on a busy one still arrives', async () => {
+    const { url, stats } = await serve((req, res) => {
+      setTimeout(() => res.end('late'), req.url === '/slow' ? 150 : 0);
+    });
+    const send = createNodeFetch({ idleMs: 50 });
+
+    const slow = await (await send(`${url}/slow`)).text();
+    await new Promise((r) => setTimeout(r, 120));
+    await (await send(url)).text();
+
+    expect(slow).toBe('late');
+    expect(stats.connections).toBe(2);
+  });
+
   it('gives up at the timeout, even while the answer is still arriving, with the signal reason', async () => {
     const { url } = await serve((_req, res) => {
       res.writeHead(200);
