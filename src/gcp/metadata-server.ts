@@ -4,6 +4,7 @@
  * server; `metadata_unavailable` says so, and the caller falls back to a maintained client.
  */
 import { AppError } from '../errors.js';
+import { createNodeFetch, type HttpFetch, type HttpResponse } from '../http/node-fetch.js';
 
 const BASE = 'http://metadata.google.internal/computeMetadata/v1';
 /** On Cloud Run the server answers within milliseconds; elsewhere the name does not resolve. */
@@ -28,13 +29,13 @@ export interface Credentials {
   token(): Promise<string>;
 }
 
-/** Credentials from the metadata server, over `fetchImpl` (the global fetch by default). */
+/** Credentials from the metadata server, over `fetchImpl` (a node:http transport of its own by default). */
 export function metadataCredentials(
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: HttpFetch = createNodeFetch(),
   now: () => number = Date.now,
 ): Credentials {
-  const read = async (path: string): Promise<Response> => {
-    let res: Response;
+  const read = async (path: string): Promise<HttpResponse> => {
+    let res: HttpResponse;
     try {
       res = await fetchImpl(`${BASE}/${path}`, {
         headers: { 'metadata-flavor': 'Google' },

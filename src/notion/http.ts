@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { NotionVersion } from '../config/index.js';
+import { createNodeFetch, type HttpFetch } from '../http/node-fetch.js';
 import type { Logger } from '../log/logger.js';
 import { errorFromResponse, isNotionError, NotionError } from './errors.js';
 import type { Limiter } from './limiter.js';
@@ -29,7 +30,7 @@ export interface NotionHttpOptions {
   limiter: Limiter;
   logger: Logger;
   retry?: Partial<RetryPolicy>;
-  /** An undici dispatcher (tests, tools); Node's global keep-alive one otherwise. */
+  /** An undici dispatcher (tests, tools): requests then go over undici's fetch through it. */
   dispatcher?: Dispatcher;
 }
 
@@ -71,12 +72,22 @@ function transportError(
 }
 
 /**
- * Creates the HTTP layer over Node's built-in fetch (undici inside, with keep-alive connections).
- * The built-in is already compiled into Node, so a cold start does not load the undici package.
+ * Creates the HTTP layer over a keep-alive node:http transport of its own (see http/node-fetch:
+ * Node's fetch would start up on a cold instance's first event), or over undici's fetch through a
+ * caller's dispatcher.
  */
 export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const { dispatcher } = options;
+  const transport = dispatcher ? undefined : createNodeFetch();
+  // A dispatcher comes from the undici package, whose handler interface the copy inside Node's
+  // fetch does not share (a MockAgent of undici 8 never answers it): that package's fetch drives it.
+  const send: HttpFetch =
+    transport ??
+    (async (url, init) => {
+      const undici = await import('undici');
+      return undici.fetch(url, { ...init, dispatcher } as Parameters<typeof undici.fetch>[1]);
+    });
   const counts = createRequestStats();
   const { limiter, logger } = options;
   const neverSent = new WeakSet<NotionError>();
@@ -98,14 +109,13 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
     }, options.timeoutMs);
     counts.sent(route);
     try {
-      const res = await fetch(`${options.baseUrl}${path}`, {
+      const res = await send(`${options.baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         signal: controller.signal,
         redirect: 'manual',
-        ...(dispatcher ? { dispatcher } : {}),
-      } as RequestInit);
+      });
       const text = await res.text();
       const status = res.status;
       counts.status(status);
@@ -204,7 +214,10 @@ export function createNotionHttp(options: NotionHttpOptions): NotionHttp {
   return {
     request,
     stats: () => counts.snapshot(),
-    // Idle connections of the global dispatcher never hold the process open; a caller's own it closes.
-    close: async () => dispatcher?.close(),
+    // Idle keep-alive sockets never hold the process open; closing drops them (a caller's dispatcher too).
+    close: async () => {
+      transport?.close();
+      await dispatcher?.close();
+    },
   };
 }

@@ -1,11 +1,12 @@
 /**
- * The Firestore adapter over Firestore's REST API and Node's built-in fetch. Same document layout
+ * The Firestore adapter over Firestore's REST API and node:http (see http/node-fetch). Same document layout
  * and conditional writes as the client-library adapter (firestore.ts): `{ d: payload, expireAt? }`,
  * `create` with `currentDocument.exists=false`, replace and delete with `currentDocument.updateTime`.
  * The client library loads gRPC and google-gax (over half a second of a cold start here) for
  * these five calls, so the sync uses REST wherever it can authenticate without it.
  */
 import type { Credentials } from '../gcp/metadata-server.js';
+import { createNodeFetch, type HttpFetch, type HttpResponse } from '../http/node-fetch.js';
 import { translateError } from './firestore-errors.js';
 import { decodeFields, encodeFields, type RestValue } from './firestore-rest-values.js';
 import { assertCollection, assertDocId, clonePlain, StateUsageError } from './plain-data.js';
@@ -18,7 +19,8 @@ export interface FirestoreRestOptions {
   collectionPrefix: string;
   /** Token (and project, when not configured) source on Google Cloud; unused on the emulator. */
   credentials: Credentials | undefined;
-  fetchImpl?: typeof fetch;
+  /** The transport; a keep-alive node:http one of its own by default. */
+  fetchImpl?: HttpFetch;
 }
 
 interface RestDocument {
@@ -45,7 +47,7 @@ function restFailure(status: number, body: string, what: string): unknown {
 
 /** Builds the REST adapter. */
 export function createFirestoreRestStore(options: FirestoreRestOptions): StateStore {
-  const fetchImpl = options.fetchImpl ?? fetch;
+  const fetchImpl = options.fetchImpl ?? createNodeFetch();
   const base = options.emulatorHost
     ? `http://${options.emulatorHost}/v1`
     : 'https://firestore.googleapis.com/v1';
@@ -70,7 +72,7 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.emulatorHost) headers['authorization'] = 'Bearer owner';
     else if (options.credentials) headers['authorization'] = `Bearer ${await options.credentials.token()}`;
-    let res: Response;
+    let res: HttpResponse;
     try {
       res = await fetchImpl(`${base}/${await documents()}${path.startsWith(':') ? '' : '/'}${path}`, {
         method,

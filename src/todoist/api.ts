@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as v from 'valibot';
+import { createNodeFetch, type HttpFetch } from '../http/node-fetch.js';
 import type { Logger } from '../log/logger.js';
 import { describeIssues } from '../validation/issue-text.js';
 import { jsonObject } from '../validation/json-values.js';
@@ -61,6 +62,8 @@ export interface TodoistApiOptions {
   maxRetryAfterMs?: number;
   /** Injected by tests to observe backoff without waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** The transport; a keep-alive node:http one of the client's own by default. */
+  fetchImpl?: HttpFetch;
 }
 
 // Pages are `{results, next_cursor}`; the completed-tasks endpoint says `items`; a bare array is one page.
@@ -84,10 +87,11 @@ export function httpSettings(options: TodoistApiOptions): HttpSettings {
     maxRateLimitAttempts: options.maxRateLimitAttempts ?? 6,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     sleep: options.sleep ?? ((ms) => delay(ms)),
+    send: options.fetchImpl ?? createNodeFetch(),
   };
 }
 
-/** Creates the Todoist API v1 client (undici, Bearer token, cursor pagination, bounded retries). */
+/** Creates the Todoist API v1 client (node:http, Bearer token, cursor pagination, bounded retries). */
 export function createTodoistApi(options: TodoistApiOptions): TodoistApi {
   const settings = httpSettings(options);
   const limit = Math.min(200, Math.max(1, Math.floor(options.pageSize ?? 200)));

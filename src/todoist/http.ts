@@ -1,3 +1,4 @@
+import type { HttpFetch, HttpResponse } from '../http/node-fetch.js';
 import type { Logger } from '../log/logger.js';
 import { codeForStatus, TodoistApiError } from './api-errors.js';
 
@@ -14,6 +15,8 @@ export interface HttpSettings {
   /** A Retry-After longer than this is not waited out in-process: the error goes to the caller. */
   maxRetryAfterMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** The transport: a keep-alive node:http one (http/node-fetch) unless a caller gives its own. */
+  send: HttpFetch;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -82,10 +85,9 @@ async function requestJson(
   for (;;) {
     let status: number;
     let text: string;
-    let headers: Headers;
+    let headers: HttpResponse['headers'];
     try {
-      // Node's built-in fetch: compiled into Node, so a cold start does not load the undici package.
-      const res = await fetch(url, {
+      const res = await settings.send(url, {
         method,
         headers: {
           authorization: `Bearer ${settings.token}`,

@@ -4,6 +4,7 @@
  * Application Default Credentials), loaded only then.
  */
 import { isMetadataError, metadataCredentials } from '../gcp/metadata-server.js';
+import { createNodeFetch, type HttpFetch } from '../http/node-fetch.js';
 import type { Publish } from './receiver.js';
 import { createRestPublisher } from './rest-publisher.js';
 
@@ -14,7 +15,7 @@ export interface PublisherChoice {
 }
 
 /** The webhook's publisher; it settles on REST or the client at the first publish and keeps it. */
-export function choosePublisher(options: PublisherChoice, fetchImpl: typeof fetch = fetch): Publish {
+export function choosePublisher(options: PublisherChoice, fetchImpl: HttpFetch = createNodeFetch()): Publish {
   if (options.emulatorHost) return createRestPublisher({ ...options, credentials: undefined, fetchImpl });
   const rest = createRestPublisher({ ...options, credentials: metadataCredentials(fetchImpl), fetchImpl });
   let client: Promise<Publish> | undefined;

@@ -1,10 +1,11 @@
 /**
- * Publishing over Pub/Sub's REST API (`topics/T:publish`) with Node's built-in fetch. The webhook
+ * Publishing over Pub/Sub's REST API (`topics/T:publish`) over node:http (see http/node-fetch). The webhook
  * publishes one small message per request; the maintained client loads gRPC and google-gax for
  * that, which tripled the receiver's cold start, so the receiver speaks REST where it can.
  */
 import { AppError } from '../errors.js';
 import type { Credentials } from '../gcp/metadata-server.js';
+import { createNodeFetch, type HttpFetch, type HttpResponse } from '../http/node-fetch.js';
 import type { Publish } from './receiver.js';
 
 export class PublishError extends AppError<'publish_failed'> {
@@ -21,7 +22,8 @@ export interface RestPublisherOptions {
   emulatorHost: string | undefined;
   /** Where the project id (when not configured) and the token come from; unused on the emulator. */
   credentials: Credentials | undefined;
-  fetchImpl?: typeof fetch;
+  /** The transport; a keep-alive node:http one of its own by default. */
+  fetchImpl?: HttpFetch;
   /** Tries per publish for 429, 5xx and network failures (a repeat is harmless: deliveries are deduplicated). */
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -31,7 +33,7 @@ const TIMEOUT_MS = 10_000;
 
 /** A publisher for one topic that answers only once Pub/Sub has stored the message. */
 export function createRestPublisher(options: RestPublisherOptions): Publish {
-  const fetchImpl = options.fetchImpl ?? fetch;
+  const fetchImpl = options.fetchImpl ?? createNodeFetch();
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const full = /^projects\/([^/]+)\/topics\/([^/]+)$/.exec(options.topic);
@@ -50,7 +52,7 @@ export function createRestPublisher(options: RestPublisherOptions): Publish {
     if (!options.emulatorHost && options.credentials)
       headers['authorization'] = `Bearer ${await options.credentials.token()}`;
     const url = `${base}/v1/projects/${encodeURIComponent(await projectOf())}/topics/${encodeURIComponent(topicId)}:publish`;
-    let res: Response;
+    let res: HttpResponse;
     try {
       res = await fetchImpl(url, {
         method: 'POST',

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -21,9 +22,22 @@ type Handler = (req: IncomingMessage, res: ServerResponse, body: string, n: numb
 
 let server: Server | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  const open = server;
   server = undefined;
+  if (!open) return;
+  open.closeAllConnections();
+  await new Promise((r) => open.close(r));
+});
+
+const notionAt = (baseUrl: string): Config['notion'] => ({
+  token: TOKEN,
+  baseUrl,
+  version: '2025-09-03',
+  databases: { areas: DB, projects: DB, todos: DB, people: undefined },
+  rps: 1000,
+  concurrency: 4,
+  timeoutMs: 300,
+  indexLagMs: 0,
 });
 
 /** A scripted Notion stand-in on 127.0.0.1 that records every request it receives. */
@@ -53,16 +67,7 @@ async function fakeNotion(handler: Handler) {
   server = srv;
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const lines: string[] = [];
-  const config: Config['notion'] = {
-    token: TOKEN,
-    baseUrl: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    version: '2025-09-03',
-    databases: { areas: DB, projects: DB, todos: DB, people: undefined },
-    rps: 1000,
-    concurrency: 4,
-    timeoutMs: 300,
-    indexLagMs: 0,
-  };
+  const config = notionAt(`http://127.0.0.1:${(srv.address() as AddressInfo).port}`);
   const api = createNotionApi({
     config,
     logger: createLogger({ sink: (l) => lines.push(l) }),
@@ -217,6 +222,45 @@ describe('the Notion HTTP choke point', () => {
     expect(isNotionError(error, 'validation_error')).toBe(true);
     expect((error as Error).message).toContain('Name is not a property that exists.');
     expect(seen).toHaveLength(1);
+    await api.close();
+  });
+
+  it('a create refused at connect never reached Notion: it is sent again, and ends as a network error', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((r) => probe.close(r));
+    const api = createNotionApi({
+      config: notionAt(`http://127.0.0.1:${port}`),
+      logger: createLogger({ sink: () => {} }),
+      retry: { initialDelayMs: 1, maxDelayMs: 2 },
+    });
+
+    const error = await api.request('POST', '/v1/pages', {}).catch((e: unknown) => e);
+
+    expect(isNotionError(error, 'network_error')).toBe(true);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect(api.stats().retries).toEqual({ network_error: 3 });
+    await api.close();
+  });
+
+  it('a caller’s undici dispatcher carries the requests (tools and tests may intercept them)', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get('https://notion.invalid')
+      .intercept({ path: '/v1/pages/page-1', method: 'GET' })
+      .reply(200, PAGE, { headers: { 'content-type': 'application/json' } });
+    const api = createNotionApi({
+      config: notionAt('https://notion.invalid'),
+      logger: createLogger({ sink: () => {} }),
+      dispatcher: agent,
+    });
+
+    const page = await api.retrievePage('page-1');
+
+    expect(page).toMatchObject({ id: 'page-1' });
+    agent.assertNoPendingInterceptors();
     await api.close();
   });
 });
