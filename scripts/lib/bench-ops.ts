@@ -5,7 +5,8 @@
  * SAMPLES events of each kind, one at a time; the figure is the mean per event. A second warm
  * instance on the same store gets the redelivery and the stale event too: it never wrote that
  * task's state, so it must read it, where the first one remembers it. The reconcile is a
- * fresh instance (as a scheduled tick usually is) over an account already in step.
+ * fresh instance (as a scheduled tick usually is) over an account already in step, measured on
+ * the run after the one that follows the backfill (that one rebuilds the reconcile index).
  */
 import { loadConfig } from '../../src/config/index.js';
 import type { SyncContext } from '../../src/handlers/context.js';
@@ -62,7 +63,12 @@ export interface WorkCost extends StoreCounts {
 export interface OpsMeasure {
   samples: number;
   perEvent: Record<EventKind, WorkCost>;
-  reconcileInStep: WorkCost & { tasks: number; todoistRequests: number };
+  /**
+   * A scheduled run (fresh instance) over an account in step whose reconcile index is built: the
+   * run every hour pays. `firstAfterBackfill` is the run just after the backfill, whose index
+   * predates every state the backfill wrote, so it reads them all once and rebuilds the index.
+   */
+  reconcileInStep: WorkCost & { tasks: number; todoistRequests: number; firstAfterBackfill: OpCounts };
   /** The receiver per request (verify, publish to a stand-in answering at once): time, log and message bytes. */
   webhook: { localMs: number; logBytes: number; messageBytes: number };
   /** Mean stored size per document (JSON bytes plus Firestore's name and overhead), by collection. */
@@ -230,23 +236,30 @@ async function reconcileInStep(): Promise<OpsMeasure['reconcileInStep']> {
   };
   const extra = { TODOIST_API_TOKEN: fake.token, TODOIST_BASE_URL: fake.url, LOG_LEVEL: 'INFO' };
   const first = instance(sandbox, store, () => {}, extra);
+  const settle = instance(sandbox, store, () => {}, extra);
   const tick = instance(sandbox, store, sink, extra);
+  const inStep = async (ctx: SyncContext) => {
+    const report = await reconcile(ctx);
+    if (report.status !== 'done') throw new Error(`the in-step reconcile ended ${report.status}`);
+  };
   try {
     const backfill = await reconcile(first.ctx, { allowCreates: true });
     if (backfill.status !== 'done') throw new Error(`the 1,000-task backfill ended ${backfill.status}`);
+    const before = store.counts();
+    await inStep(settle.ctx);
+    const firstAfterBackfill = opsBetween(before, store.counts());
     const todoist = fake.counts().total;
-    const cost = await measure({ store, sandbox, logBytes: () => bytes }, async () => {
-      const report = await reconcile(tick.ctx);
-      if (report.status !== 'done') throw new Error(`the in-step reconcile ended ${report.status}`);
-    });
+    const cost = await measure({ store, sandbox, logBytes: () => bytes }, () => inStep(tick.ctx));
     return {
       ...cost,
       localMs: round(cost.localMs, 0),
       tasks: RECONCILE_TASKS,
       todoistRequests: fake.counts().total - todoist,
+      firstAfterBackfill,
     };
   } finally {
     await first.close();
+    await settle.close();
     await tick.close();
     await fake.close();
     await sandbox.close();
