@@ -166,7 +166,9 @@ function instance(sandbox: NotionSandbox, store: StateStore, sink: (line: string
   const config = loadConfig(env, 'TODOIST_API_TOKEN' in extra ? 'reconcile' : 'sync');
   const logger = createLogger({ sink, minSeverity: 'INFO' });
   const notion = createNotionApi({ config: config.notion, logger });
-  return { ctx: createSyncContext(config, logger, { store, notion }), close: () => notion.close() };
+  // Read through `Date.now` on each call, so a run under `atClockAhead` is later as a whole.
+  const now = () => Date.now();
+  return { ctx: createSyncContext(config, logger, { store, notion, now }), close: () => notion.close() };
 }
 
 async function perEvent(): Promise<{
