@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { OVERLAP_MS } from '../../src/reconcile/stored-view.js';
 import type { ColdFunction, ColdStart } from './bench-cold.js';
 import type { OpsMeasure } from './bench-ops.js';
 import {
@@ -66,9 +67,12 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
   );
   const bill = (eventsPerDay: number, runsPerDay: number) => {
     const tasks = accountTasks(eventsPerDay);
-    // The in-step reconcile was measured on 1,000 tasks; its listing and Todoist pages grow with the account.
+    // The in-step reconcile was measured on 1,000 tasks; its index chunks and Todoist pages grow with the account.
     const grow = tasks / ops.reconcileInStep.tasks;
     const rec = ops.reconcileInStep;
+    // A run also reads the states written since the last one, overlap included: at most one per
+    // event in that window (an upper bound: redeliveries, stale events and repeats write nothing new).
+    const sinceLast = (eventsPerDay / runsPerDay) * (1 + (OVERLAP_MS * runsPerDay) / 86_400_000);
     const inputs: CostInputs = {
       eventsPerDay,
       mix: EVENT_MIX,
@@ -76,7 +80,7 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
       webhook: ops.webhook,
       reconcile: {
         ...rec,
-        reads: rec.reads * grow,
+        reads: rec.reads * grow + sinceLast,
         localMs: rec.localMs * grow,
         todoistRequests: Math.ceil(rec.todoistRequests * grow),
         ledgerEntries: 0,
@@ -148,7 +152,8 @@ export function assumptionNote(report: CostReport): string {
     `${a.notionMs} ms per Notion request, ${a.firestoreMs} ms per Firestore call, ${a.todoistMs} ms per Todoist request, ` +
     `${a.publishMs} ms per publish, ${a.platformLogBytes} bytes of Cloud Run request log per invocation, stored size ` +
     `×${a.indexOverhead} for indexes, one cold start per function per ${a.idleWindowMinutes} idle minutes; deliveries per event: ${mix}; ` +
-    `an account of max(1,000, events a day) tasks; a 30-day month.`
+    `an account of max(1,000, events a day) tasks; each reconcile run reads one stored state per event since the ` +
+    `last run plus ${OVERLAP_MS / 60_000} minutes (the index's overlap); a 30-day month.`
   );
 }
 

@@ -5,7 +5,9 @@
  * SAMPLES events of each kind, one at a time; the figure is the mean per event. A second warm
  * instance on the same store gets the redelivery and the stale event too: it never wrote that
  * task's state, so it must read it, where the first one remembers it. The reconcile is a
- * fresh instance (as a scheduled tick usually is) over an account already in step.
+ * fresh instance (as a scheduled tick usually is) over an account already in step, measured two
+ * hourly runs after the backfill (the first one reads every state the backfill wrote and rebuilds
+ * the reconcile index).
  */
 import { loadConfig } from '../../src/config/index.js';
 import type { SyncContext } from '../../src/handlers/context.js';
@@ -62,7 +64,12 @@ export interface WorkCost extends StoreCounts {
 export interface OpsMeasure {
   samples: number;
   perEvent: Record<EventKind, WorkCost>;
-  reconcileInStep: WorkCost & { tasks: number; todoistRequests: number };
+  /**
+   * A scheduled run (fresh instance) over an account in step whose reconcile index is built: the
+   * run every hour pays. `firstAfterBackfill` is the run just after the backfill, whose index
+   * predates every state the backfill wrote, so it reads them all once and rebuilds the index.
+   */
+  reconcileInStep: WorkCost & { tasks: number; todoistRequests: number; firstAfterBackfill: OpCounts };
   /** The receiver per request (verify, publish to a stand-in answering at once): time, log and message bytes. */
   webhook: { localMs: number; logBytes: number; messageBytes: number };
   /** Mean stored size per document (JSON bytes plus Firestore's name and overhead), by collection. */
@@ -71,6 +78,7 @@ export interface OpsMeasure {
 
 const SAMPLES = 10;
 const RECONCILE_TASKS = 1_000;
+const HOUR_MS = 3_600_000;
 const T0 = Date.parse('2026-11-02T08:00:00Z');
 const stamp = (minute: number) => todoistStamp(T0 + minute * 60_000);
 
@@ -158,7 +166,9 @@ function instance(sandbox: NotionSandbox, store: StateStore, sink: (line: string
   const config = loadConfig(env, 'TODOIST_API_TOKEN' in extra ? 'reconcile' : 'sync');
   const logger = createLogger({ sink, minSeverity: 'INFO' });
   const notion = createNotionApi({ config: config.notion, logger });
-  return { ctx: createSyncContext(config, logger, { store, notion }), close: () => notion.close() };
+  // Read through `Date.now` on each call, so a run under `atClockAhead` is later as a whole.
+  const now = () => Date.now();
+  return { ctx: createSyncContext(config, logger, { store, notion, now }), close: () => notion.close() };
 }
 
 async function perEvent(): Promise<{
@@ -220,6 +230,21 @@ async function perEvent(): Promise<{
   }
 }
 
+/**
+ * Runs `work` with the wall clock `aheadMs` later, as a scheduled run that much later sees it: the
+ * reconcile index asks for the states written since its last run (by `Date.now`), and back-to-back
+ * runs would find the whole backfill inside that window.
+ */
+async function atClockAhead<T>(aheadMs: number, work: () => Promise<T>): Promise<T> {
+  const real = Date.now;
+  Date.now = () => real() + aheadMs;
+  try {
+    return await work();
+  } finally {
+    Date.now = real;
+  }
+}
+
 async function reconcileInStep(): Promise<OpsMeasure['reconcileInStep']> {
   const sandbox = await startNotionSandbox({ seed: 6 });
   const fake = await startTodoistFake(benchAccount(RECONCILE_TASKS, Date.now()));
@@ -230,23 +255,33 @@ async function reconcileInStep(): Promise<OpsMeasure['reconcileInStep']> {
   };
   const extra = { TODOIST_API_TOKEN: fake.token, TODOIST_BASE_URL: fake.url, LOG_LEVEL: 'INFO' };
   const first = instance(sandbox, store, () => {}, extra);
+  const settle = instance(sandbox, store, () => {}, extra);
   const tick = instance(sandbox, store, sink, extra);
+  const inStep = async (ctx: SyncContext) => {
+    const report = await reconcile(ctx);
+    if (report.status !== 'done') throw new Error(`the in-step reconcile ended ${report.status}`);
+  };
   try {
     const backfill = await reconcile(first.ctx, { allowCreates: true });
     if (backfill.status !== 'done') throw new Error(`the 1,000-task backfill ended ${backfill.status}`);
+    // The hourly schedule: the next run an hour after the backfill, the measured one an hour later.
+    const before = store.counts();
+    await atClockAhead(HOUR_MS, () => inStep(settle.ctx));
+    const firstAfterBackfill = opsBetween(before, store.counts());
     const todoist = fake.counts().total;
-    const cost = await measure({ store, sandbox, logBytes: () => bytes }, async () => {
-      const report = await reconcile(tick.ctx);
-      if (report.status !== 'done') throw new Error(`the in-step reconcile ended ${report.status}`);
-    });
+    const cost = await measure({ store, sandbox, logBytes: () => bytes }, () =>
+      atClockAhead(2 * HOUR_MS, () => inStep(tick.ctx)),
+    );
     return {
       ...cost,
       localMs: round(cost.localMs, 0),
       tasks: RECONCILE_TASKS,
       todoistRequests: fake.counts().total - todoist,
+      firstAfterBackfill,
     };
   } finally {
     await first.close();
+    await settle.close();
     await tick.close();
     await fake.close();
     await sandbox.close();

@@ -51,8 +51,15 @@ export interface BenchResult extends Figures {
   coldStartMs: ColdStart | null;
   /** Firestore operations per event of each kind (warm instance), counted at the store interface. */
   firestoreOpsPerEvent: Record<EventKind, OpCounts>;
-  /** Firestore operations of one scheduled reconcile (fresh instance) over an account already in step. */
-  firestoreOpsPerReconcileRun: OpCounts & { tasks: number; notionRequests: number };
+  /**
+   * Firestore operations of one scheduled reconcile (fresh instance) over an account already in
+   * step with its reconcile index built; `firstAfterBackfill`: the run that rebuilds the index.
+   */
+  firestoreOpsPerReconcileRun: OpCounts & {
+    tasks: number;
+    notionRequests: number;
+    firstAfterBackfill: OpCounts;
+  };
   /** The monthly bill at list prices for 100, 1,000 and 10,000 events a day. */
   monthlyCostUsd: CostReport;
   /** The interrupted and resumed backfill, or null when skipped (--backfill 0). */
@@ -142,7 +149,12 @@ export function benchResult(input: {
       staleElsewhere: ops(perEvent.staleElsewhere),
       comment: ops(perEvent.comment),
     },
-    firestoreOpsPerReconcileRun: { ...ops(rec), tasks: rec.tasks, notionRequests: rec.notionRequests },
+    firestoreOpsPerReconcileRun: {
+      ...ops(rec),
+      tasks: rec.tasks,
+      notionRequests: rec.notionRequests,
+      firstAfterBackfill: rec.firstAfterBackfill,
+    },
     monthlyCostUsd: input.cost,
     backfill: input.backfill,
     details: { ours, baseline, ops: input.ops },

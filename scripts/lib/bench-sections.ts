@@ -22,8 +22,16 @@ export function opsRows(ops: OpsMeasure): string[][] {
       return [LABELS[k], c.reads, c.writes, c.deletes, c.notionRequests, c.logBytes].map(String);
     }),
     [
-      `scheduled reconcile, ${rec.tasks.toLocaleString('en-US')} tasks in step (fresh instance)`,
+      `scheduled reconcile, ${rec.tasks.toLocaleString('en-US')} tasks in step (fresh instance, index built: every later hourly run)`,
       ...[rec.reads, rec.writes, rec.deletes, rec.notionRequests, rec.logBytes].map(String),
+    ],
+    [
+      'the same, first hourly run after the backfill (reads every state once, rebuilds the index)',
+      ...[rec.firstAfterBackfill.reads, rec.firstAfterBackfill.writes, rec.firstAfterBackfill.deletes].map(
+        String,
+      ),
+      '–',
+      '–',
     ],
   ];
 }

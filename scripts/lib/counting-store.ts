@@ -1,6 +1,6 @@
 /**
  * A StateStore wrapper that counts what Firestore would bill: a `get` is one read whether the
- * document exists or not, a `list` one read per document returned (at least one), a `create` or
+ * document exists or not, a `list` or `listSince` one read per document returned (at least one), a `create` or
  * `update` one write, a `remove` one delete. Calls that lose a precondition count too: Firestore
  * bills the attempt, and that is what the product's races cost.
  */
@@ -69,6 +69,11 @@ export function countingStore(inner: StateStore): CountingStore {
     },
     async list<T extends object>(collection: string) {
       const docs = await inner.list<T>(collection);
+      count(collection, 'reads', Math.max(1, docs.length));
+      return docs;
+    },
+    async listSince<T extends object>(collection: string, field: string, sinceMs: number) {
+      const docs = await inner.listSince<T>(collection, field, sinceMs);
       count(collection, 'reads', Math.max(1, docs.length));
       return docs;
     },

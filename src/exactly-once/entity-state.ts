@@ -25,6 +25,11 @@ export interface EntityDoc {
    */
   applied?: string | null;
   updatedAt: number;
+  /**
+   * Wall-clock time of the last write of this document, whatever wrote it (see `putEntity`): what
+   * a reconcile asks for since its index. Absent in documents written before the index existed.
+   */
+  writtenAt?: number | undefined;
   /** Hash of the mapping that produced `desired` (tasks; see mapping-fingerprint.ts). */
   fingerprint?: string | undefined;
   /** The Todoist fields `desired` was mapped from, as JSON (tasks): what a remap maps again. */
@@ -35,6 +40,23 @@ export const ENTITIES = 'entities';
 
 /** The desiredHash of a tombstone: an appliedHash equal to it means the sync trashed the page. */
 export const TOMBSTONE_HASH = 'deleted';
+
+/**
+ * Every write of an entity document goes through here: it stamps `writtenAt` (never `updatedAt`,
+ * which the ordering reads as commit time), so a reconcile's index misses no write. Creates when
+ * `expectedVersion` is undefined, otherwise replaces at that version.
+ */
+export function putEntity(
+  store: StateStore,
+  id: string,
+  doc: EntityDoc,
+  expectedVersion: string | undefined,
+): Promise<Stored<EntityDoc>> {
+  const stamped: EntityDoc = { ...doc, writtenAt: Date.now() };
+  return expectedVersion === undefined
+    ? store.create(ENTITIES, id, stamped)
+    : store.update(ENTITIES, id, stamped, expectedVersion);
+}
 
 /** Whether Notion already shows the state (no applier owes it a write). */
 export function isShown(doc: EntityDoc): boolean {
@@ -104,9 +126,7 @@ export async function commitDesired(
     const fingerprint = incoming.fingerprint ?? current?.data.fingerprint;
     if (fingerprint !== undefined) doc.fingerprint = fingerprint;
     if (state.source !== undefined) doc.source = state.source;
-    const stored = current
-      ? await store.update(ENTITIES, id, doc, current.version)
-      : await store.create(ENTITIES, id, doc);
+    const stored = await putEntity(store, id, doc, current?.version);
     return { verdict: 'apply', stored };
   });
 }
@@ -123,8 +143,8 @@ export async function markApplied(
 ): Promise<Stored<EntityDoc> | false> {
   const id = docId(kind, key);
   try {
-    return await store.update(
-      ENTITIES,
+    return await putEntity(
+      store,
       id,
       { ...stored.data, appliedHash: stored.data.desiredHash, applied: stored.data.desired },
       stored.version,

@@ -2,7 +2,7 @@ import type { PropertyInput } from '../notion/types.js';
 import { isStateError, type StateStore, type Stored } from '../state/store.js';
 import { isContentionError, retryOnWriteRace } from '../state/write-race.js';
 import { contentHash } from './content-hash.js';
-import { ENTITIES, type EntityDoc, readEntity } from './entity-state.js';
+import { type EntityDoc, putEntity, readEntity } from './entity-state.js';
 import { docId } from './keys.js';
 
 export interface StoredPropertyOptions {
@@ -53,7 +53,7 @@ export async function setStoredProperty(
         : (stored.data.applied ?? null),
     };
     try {
-      return await store.update(ENTITIES, docId('todo', taskId), doc, stored.version);
+      return await putEntity(store, docId('todo', taskId), doc, stored.version);
     } catch (error) {
       if (isStateError(error, 'not_found')) return undefined;
       throw error;

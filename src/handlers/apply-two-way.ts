@@ -1,5 +1,5 @@
 import { canonicalJson, contentHash } from '../exactly-once/content-hash.js';
-import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
+import { type EntityDoc, putEntity } from '../exactly-once/entity-state.js';
 import { docId, type EntityKind } from '../exactly-once/keys.js';
 import { fieldEquals, readPageFields, SYNCED_FIELDS, SYNCED_PROPERTIES } from '../mapping/page-fields.js';
 import type { PropertyInput } from '../notion/types.js';
@@ -87,7 +87,7 @@ export async function markWritten(
     appliedHash: write.settled ? stored.data.desiredHash : contentHash(write.applied),
   };
   try {
-    await ctx.store.update(ENTITIES, docId(kind, key), doc, stored.version);
+    await putEntity(ctx.store, docId(kind, key), doc, stored.version);
     return true;
   } catch (error) {
     if (isStateError(error, 'precondition_failed')) return false;

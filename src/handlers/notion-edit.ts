@@ -1,5 +1,5 @@
 import { contentHash } from '../exactly-once/content-hash.js';
-import { ENTITIES, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { type EntityDoc, putEntity, readEntity } from '../exactly-once/entity-state.js';
 import { docId } from '../exactly-once/keys.js';
 import { decideFields } from '../mapping/field-decisions.js';
 import {
@@ -106,7 +106,7 @@ export async function syncPageEdit(
         const next = nextState(ctx.now(), stored.data, desired, applied, decision.seen, sent);
         let committed: Stored<EntityDoc>;
         try {
-          committed = await ctx.store.update(ENTITIES, docId('todo', taskId), next, stored.version);
+          committed = await putEntity(ctx.store, docId('todo', taskId), next, stored.version);
         } catch (error) {
           // Another instance or a Todoist event moved the state: diff again against it.
           if (isStateError(error, 'precondition_failed')) return AGAIN;

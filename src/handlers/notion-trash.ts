@@ -1,5 +1,5 @@
 import { contentHash } from '../exactly-once/content-hash.js';
-import { ENTITIES, type EntityDoc, readEntity } from '../exactly-once/entity-state.js';
+import { type EntityDoc, putEntity, readEntity } from '../exactly-once/entity-state.js';
 import { docId, sha256 } from '../exactly-once/keys.js';
 import { type SyncCommand, uuidFromHex } from '../mapping/todoist-commands.js';
 import type { PropertyInput } from '../notion/types.js';
@@ -62,7 +62,7 @@ async function expectCompleted(ctx: SyncContext, taskId: string, state: Stored<E
     appliedHash: hash,
     updatedAt: ctx.now(),
   };
-  await ctx.store.update(ENTITIES, docId('todo', taskId), doc, state.version).catch((error: unknown) => {
+  await putEntity(ctx.store, docId('todo', taskId), doc, state.version).catch((error: unknown) => {
     // A Todoist event moved the state meanwhile; it carries the completion itself.
     if (!isStateError(error, 'precondition_failed')) throw error;
   });

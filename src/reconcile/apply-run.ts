@@ -8,10 +8,11 @@ import { syncTask } from '../handlers/todos.js';
 import { everyTodoist } from '../handlers/users.js';
 import type { TaskEvent } from '../todoist/payload.js';
 import { snapshotEvent } from '../todoist/payload.js';
-import { confirmGone, goneCandidates, storedTodos } from './gone.js';
+import { confirmGone, goneCandidates } from './gone.js';
 import type { Lease } from './lease.js';
 import type { ReconcileCounts, ReconcileFailure } from './report.js';
 import { completedEvent, goneEvent, parentFirst, projectEvent, type TodoistSnapshot } from './snapshot.js';
+import { storedTodos } from './stored-view.js';
 import type { CompletedWindow } from './window.js';
 
 export interface RunInput {
@@ -43,7 +44,7 @@ export async function each<T>(items: readonly T[], width: number, work: (item: T
  * `syncProject`, so ensure-once and newest-wins hold against events arriving meanwhile. A task
  * whose snapshot is not newer than a state Notion already shows is counted without a call: the
  * sync would decide the same (stale or duplicate, nothing to write), and a no-drift run then
- * costs one listing of the store instead of three reads per task.
+ * costs its index of the stored states (stored-view.ts) instead of three reads per task.
  */
 export async function applyRun(
   ctx: SyncContext,
@@ -87,19 +88,16 @@ export async function applyRun(
     tick();
   });
 
-  const stored = await storedTodos(ctx.store);
+  const stored = await storedTodos(ctx.store, ctx.logger);
   const applyTask = async (event: TaskEvent, opts: { createUnknown?: boolean; progress?: boolean } = {}) => {
     if (stopped()) return;
     const id = event.task.id;
     const isDelete = event.eventName === 'item:deleted';
     try {
       const before = stored.get(id);
-      const known = before?.appliedHash != null;
+      const known = before?.known === true;
       // What syncTask would decide without a write: not newer than a state Notion already shows.
-      const settled =
-        before && before.appliedHash === before.desiredHash
-          ? decide(before, { version: eventVersion(event), isDelete })
-          : 'apply';
+      const settled = before?.shown ? decide(before, { version: eventVersion(event), isDelete }) : 'apply';
       if (settled === 'stale') counts.stale += 1;
       else if (settled === 'duplicate') counts.unchanged += 1;
       else if (!known && opts.createUnknown === false) counts.skipped += 1;

@@ -1,9 +1,8 @@
 import pLimit from 'p-limit';
-import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
-import type { StateStore } from '../state/store.js';
 import { isTodoistApiError, type TodoistApi } from '../todoist/api.js';
 import type { TodoistTask } from '../todoist/schemas.js';
 import type { TodoistSnapshot } from './snapshot.js';
+import type { TodoSummary } from './todo-summary.js';
 import { MAX_WINDOW_MS } from './window.js';
 
 /*
@@ -19,25 +18,9 @@ const SKEW_MS = 10 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function shownDone(doc: EntityDoc): boolean {
-  if (!doc.desired) return false;
-  try {
-    const properties = JSON.parse(doc.desired) as { Done?: { checkbox?: unknown } };
-    return properties.Done?.checkbox === true;
-  } catch {
-    return true; // unreadable state: do not risk a trash
-  }
-}
-
-/** Every stored todo state by task id: one listing per run serves the fast path and the candidates. */
-export async function storedTodos(store: StateStore): Promise<Map<string, EntityDoc>> {
-  const docs = await store.list<EntityDoc>(ENTITIES);
-  return new Map(docs.filter(({ data }) => data.kind === 'todo').map(({ data }) => [data.key, data]));
-}
-
 /** Tasks the store shows live, absent from this snapshot (active and completed): ids to confirm. */
 export function goneCandidates(
-  todos: ReadonlyMap<string, EntityDoc>,
+  todos: ReadonlyMap<string, TodoSummary>,
   snapshot: TodoistSnapshot,
   /** Tasks other accounts listed in this round: alive, whatever this account sees. */
   alsoPresent: ReadonlySet<string> = new Set(),
@@ -45,7 +28,7 @@ export function goneCandidates(
   const present = new Set([...snapshot.tasks, ...snapshot.completed].map((t) => t.id));
   for (const id of alsoPresent) present.add(id);
   return [...todos.values()]
-    .filter((doc) => !doc.deleted && !present.has(doc.key) && !shownDone(doc))
+    .filter((doc) => !doc.deleted && !present.has(doc.key) && !doc.done)
     .map((doc) => doc.key);
 }
 

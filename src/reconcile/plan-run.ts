@@ -4,11 +4,12 @@ import type { SyncContext } from '../handlers/context.js';
 import { everyTodoist } from '../handlers/users.js';
 import { snapshotEvent } from '../todoist/payload.js';
 import { each, type RunInput } from './apply-run.js';
-import { confirmGone, goneCandidates, storedTodos } from './gone.js';
+import { confirmGone, goneCandidates } from './gone.js';
 import { type PlannedChange, planProject, planTask } from './plan.js';
 import { readOnlyContext, type WouldEnsure } from './read-only.js';
 import type { ReconcileCounts, ReconcileFailure } from './report.js';
 import { completedEvent, projectEvent } from './snapshot.js';
+import { listedTodos } from './stored-view.js';
 
 export interface PlanResult {
   counts: ReconcileCounts;
@@ -94,7 +95,7 @@ export async function planRun(
   if (ctx.todoist) {
     const check = await confirmGone(
       everyTodoist(ctx),
-      goneCandidates(await storedTodos(ctx.store), snapshot, input.alsoPresent),
+      goneCandidates(await listedTodos(ctx.store), snapshot, input.alsoPresent),
       ctx.now(),
     );
     for (const task of check.completed) record(await planTask(rctx, completedEvent(task)), false);

@@ -44,6 +44,7 @@ function readOnlyStore(store: StateStore): StateStore {
   return {
     get: (collection, id) => store.get(collection, id),
     list: (collection) => store.list(collection),
+    listSince: (collection, field, sinceMs) => store.listSince(collection, field, sinceMs),
     create: async (collection) => {
       throw new DryRunWriteError(`create in ${collection}`);
     },

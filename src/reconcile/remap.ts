@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { errorMessage, isAppError } from '../errors.js';
-import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
+import { ENTITIES, type EntityDoc, putEntity } from '../exactly-once/entity-state.js';
 import { applyEntity } from '../handlers/apply-entity.js';
 import type { SyncContext } from '../handlers/context.js';
 import { draftTask, mergeDraft } from '../handlers/task-draft.js';
@@ -111,7 +111,7 @@ async function remapOne(
   let stored: Stored<EntityDoc>;
   try {
     const updated: EntityDoc = { ...doc.data, ...next, fingerprint: draft.fingerprint, updatedAt: ctx.now() };
-    stored = await ctx.store.update(ENTITIES, doc.id, updated, doc.version);
+    stored = await putEntity(ctx.store, doc.id, updated, doc.version);
   } catch (error) {
     if (!isWriteRace(error)) throw error;
     // An event committed a newer state meanwhile: it was mapped with the current mapping.

@@ -22,6 +22,7 @@ export function createDeferredStore(build: () => Promise<StateStore>): StateStor
     remove: async (collection, id, expectedVersion) =>
       (await ready()).remove(collection, id, expectedVersion),
     list: async (collection) => (await ready()).list(collection),
+    listSince: async (collection, field, sinceMs) => (await ready()).listSince(collection, field, sinceMs),
     async close() {
       if (store) await (await store).close();
     },

@@ -120,6 +120,35 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
   const exists = async (path: string): Promise<boolean> =>
     (await call('GET', path, `get ${path}`)) !== undefined;
 
+  /** One `runQuery` with a range filter on the payload field; the answer is a stream of results. */
+  async function listSince<T extends object>(path: string, field: string, sinceMs: number) {
+    const query = {
+      structuredQuery: {
+        from: [{ collectionId: path }],
+        where: {
+          fieldFilter: {
+            field: { fieldPath: `d.${field}` },
+            op: 'GREATER_THAN_OR_EQUAL',
+            value: encodeFields({ v: sinceMs })['v'],
+          },
+        },
+      },
+    };
+    const rows = (await call('POST', ':runQuery', `list ${path} since ${sinceMs}`, query)) as
+      | Array<{ document?: RestDocument }>
+      | undefined;
+    return (rows ?? []).flatMap(({ document: doc }) =>
+      doc
+        ? [
+            {
+              id: decodeURIComponent(doc.name.slice(doc.name.lastIndexOf('/') + 1)),
+              ...stored<T>(doc, doc.name),
+            },
+          ]
+        : [],
+    );
+  }
+
   return {
     async get<T extends object>(collection: string, id: string) {
       const path = docPath(collection, id);
@@ -186,6 +215,9 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
         token = page?.nextPageToken ?? '';
       } while (token);
       return out;
+    },
+    listSince<T extends object>(collection: string, field: string, sinceMs: number) {
+      return listSince<T>(collectionPath(collection), field, sinceMs);
     },
     async close() {},
   };

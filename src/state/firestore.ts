@@ -142,6 +142,15 @@ export function createFirestoreStore(options: FirestoreStoreOptions): StateStore
       });
     },
 
+    async listSince<T extends object>(collection: string, field: string, sinceMs: number) {
+      assertCollection(collection);
+      const col = db.collection(`${options.collectionPrefix}_${collection}`);
+      return run(`list ${col.path} since ${sinceMs}`, async () => {
+        const snap = await col.where(`d.${field}`, '>=', sinceMs).get();
+        return snap.docs.map((d) => ({ id: d.id, ...stored<T>(d) }));
+      });
+    },
+
     async close(): Promise<void> {
       return db.terminate();
     },

@@ -90,6 +90,16 @@ export function createMemoryStore(): StateStore {
       }));
     },
 
+    async listSince<T extends object>(collection: string, field: string, sinceMs: number) {
+      const since = (entry: Entry) => {
+        const value: unknown = (entry.data as Record<string, unknown>)[field];
+        return typeof value === 'number' && value >= sinceMs;
+      };
+      return [...docs(collection)]
+        .filter(([, entry]) => since(entry))
+        .map(([id, entry]) => ({ id, data: clonePlain(entry.data) as T, version: entry.version }));
+    },
+
     async close(): Promise<void> {
       closed = true;
       collections.clear();

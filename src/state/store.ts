@@ -30,6 +30,15 @@ export interface StateStore {
   remove(collection: string, id: string, expectedVersion?: string): Promise<void>;
   /** Every document of a collection (small collections only: audits, cleanup, reconcile). */
   list<T extends object>(collection: string): Promise<Array<{ id: string } & Stored<T>>>;
+  /**
+   * The documents whose numeric payload field `field` is at least `sinceMs` (one range query: a
+   * reconcile reads what changed since its index instead of the whole collection).
+   */
+  listSince<T extends object>(
+    collection: string,
+    field: string,
+    sinceMs: number,
+  ): Promise<Array<{ id: string } & Stored<T>>>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,10 @@ export function stallable(store: StateStore) {
       await pass();
       return store.list(...a);
     },
+    listSince: async (...a) => {
+      await pass();
+      return store.listSince(...a);
+    },
     close: () => store.close(),
   };
   return {

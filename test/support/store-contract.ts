@@ -138,6 +138,27 @@ export function describeStoreContract(name: string, makeStore: () => StateStore 
       expect(await store.list('empty')).toEqual([]);
     });
 
+    it('lists exactly the documents whose field is at or after a time, with usable versions', async () => {
+      const at = 1_790_000_000_000;
+      await store.create('claims', 'before', { state: 'x', owner: 'a', writtenAt: at - 1 });
+      const exact = await store.create('claims', 'exact', { state: 'x', owner: 'a', writtenAt: at });
+      await store.create('claims', 'after', { state: 'x', owner: 'a', writtenAt: at + 60_000 });
+      await store.create('claims', 'unstamped', { state: 'x', owner: 'a' });
+      await store.create('ledger', 'elsewhere', { state: 'x', owner: 'a', writtenAt: at + 1 });
+
+      const since = await store.listSince<Claim>('claims', 'writtenAt', at);
+
+      expect(since.map((d) => d.id).sort()).toEqual(['after', 'exact']);
+      expect(since.find((d) => d.id === 'exact')).toEqual({
+        id: 'exact',
+        data: { state: 'x', owner: 'a', writtenAt: at },
+        version: exact.version,
+      });
+      await store.update('claims', 'exact', { state: 'y', owner: 'a', writtenAt: at + 2 }, exact.version);
+      expect(await store.listSince('claims', 'writtenAt', at + 60_001)).toEqual([]);
+      expect(await store.listSince('empty', 'writtenAt', 0)).toEqual([]);
+    });
+
     it('copies data in and out, so callers cannot change stored state by mutation', async () => {
       const input: Claim = { state: 'pending', owner: 'a', tags: ['t'] };
       const created = await store.create('claims', 'doc1', input);
