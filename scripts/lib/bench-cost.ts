@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OVERLAP_MS } from '../../src/reconcile/stored-view.js';
+import { FULL_LISTING_EVERY_MS, OVERLAP_MS } from '../../src/reconcile/stored-view.js';
 import type { ColdFunction, ColdStart } from './bench-cold.js';
 import type { OpsMeasure } from './bench-ops.js';
 import {
@@ -73,6 +73,8 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
     // A run also reads the states written since the last one, overlap included: at most one per
     // event in that window (an upper bound: redeliveries, stale events and repeats write nothing new).
     const sinceLast = (eventsPerDay / runsPerDay) * (1 + (OVERLAP_MS * runsPerDay) / 86_400_000);
+    // And one run a day lists every stored state (about one read per task), spread over the runs.
+    const dailyListing = (tasks * (86_400_000 / FULL_LISTING_EVERY_MS)) / runsPerDay;
     const inputs: CostInputs = {
       eventsPerDay,
       mix: EVENT_MIX,
@@ -80,7 +82,7 @@ export function costReport(ops: OpsMeasure, cold: ColdStart | null): CostReport 
       webhook: ops.webhook,
       reconcile: {
         ...rec,
-        reads: rec.reads * grow + sinceLast,
+        reads: rec.reads * grow + sinceLast + dailyListing,
         localMs: rec.localMs * grow,
         todoistRequests: Math.ceil(rec.todoistRequests * grow),
         ledgerEntries: 0,
@@ -153,7 +155,8 @@ export function assumptionNote(report: CostReport): string {
     `${a.publishMs} ms per publish, ${a.platformLogBytes} bytes of Cloud Run request log per invocation, stored size ` +
     `×${a.indexOverhead} for indexes, one cold start per function per ${a.idleWindowMinutes} idle minutes; deliveries per event: ${mix}; ` +
     `an account of max(1,000, events a day) tasks; each reconcile run reads one stored state per event since the ` +
-    `last run plus ${OVERLAP_MS / 60_000} minutes (the index's overlap); a 30-day month.`
+    `last run plus ${OVERLAP_MS / 60_000} minutes (the index's overlap), and one run every ` +
+    `${FULL_LISTING_EVERY_MS / 3_600_000} hours lists every stored state; a 30-day month.`
   );
 }
 

@@ -21,6 +21,8 @@ export interface IndexMeta {
   format: number;
   /** Wall-clock ms when the listing this index reflects was sent. */
   builtAt: number;
+  /** Wall-clock ms of the last run that listed every stored state rather than trusting the index. */
+  listedAt?: number;
   /** Content hash of chunk `i` (document `chunkId(i)`), in order. */
   chunks: string[];
 }

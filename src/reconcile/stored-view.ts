@@ -21,6 +21,12 @@ import { summarize, type TodoSummary } from './todo-summary.js';
  */
 export const OVERLAP_MS = 10 * 60_000;
 
+/**
+ * How often a run lists every stored state anyway, so whatever the index could miss (a write left
+ * unstamped by an older revision during a rollout, a clock far off) is corrected within a day.
+ */
+export const FULL_LISTING_EVERY_MS = 24 * 3_600_000;
+
 interface ReadChunks {
   rows: string[];
   versions: string[];
@@ -65,13 +71,14 @@ async function writeIndex(
   builtAt: number,
   meta: Stored<IndexMeta> | undefined,
   read: ReadChunks | undefined,
+  listedAt: number,
 ): Promise<void> {
   const previous = meta?.data.format === INDEX_FORMAT ? meta.data.chunks.length : 1;
   const rows = partition(todos.values(), chunkCount(todos.size, previous));
   for (const [i, text] of rows.entries())
     if (text !== read?.rows[i])
       await put<IndexChunk>(store, chunkId(i), { format: INDEX_FORMAT, rows: text }, read?.versions[i]);
-  const next: IndexMeta = { format: INDEX_FORMAT, builtAt, chunks: rows.map(rowsHash) };
+  const next: IndexMeta = { format: INDEX_FORMAT, builtAt, listedAt, chunks: rows.map(rowsHash) };
   if (meta) await store.update(INDEX, META_ID, next, meta.version);
   else await store.create(INDEX, META_ID, next);
 }
@@ -90,21 +97,23 @@ export async function storedTodos(
   // Taken before anything is read: an earlier built-at only widens the next run's question.
   const builtAt = Date.now();
   const meta = await store.get<IndexMeta>(INDEX, META_ID);
-  const read = meta && (await readChunks(store, meta.data));
+  const listedAt = meta?.data.listedAt;
+  const due = listedAt === undefined || builtAt - listedAt >= FULL_LISTING_EVERY_MS;
+  const read = meta && !due ? await readChunks(store, meta.data) : undefined;
   let todos: Map<string, TodoSummary>;
-  if (read) {
+  if (meta && read) {
     todos = read.todos;
     const since = meta.data.builtAt - OVERLAP_MS;
     for (const { data } of await store.listSince<EntityDoc>(ENTITIES, 'writtenAt', since))
       if (data.kind === 'todo') todos.set(data.key, summarize(data));
   } else {
     todos = await listedTodos(store);
-    logger?.info('reconcile lists every stored task: no index of the stored states yet', {
+    logger?.info('reconcile lists every stored task (no valid index yet, or its daily listing)', {
       tasks: todos.size,
     });
   }
   try {
-    await writeIndex(store, todos, builtAt, meta, read);
+    await writeIndex(store, todos, builtAt, meta, read, read && listedAt !== undefined ? listedAt : builtAt);
   } catch (error) {
     // Another run wrote the index meanwhile (its meta names its own chunks), or the store failed:
     // this run's view stands; the next run checks the chunks against the meta it finds.
