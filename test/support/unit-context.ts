@@ -1,4 +1,4 @@
-import { type Config, type Env, loadConfig } from '../../src/config/index.js';
+import { type Config, type ConfigRole, type Env, loadConfig } from '../../src/config/index.js';
 import { SCHEMA_SPEC } from '../../src/notion/schema.js';
 import { createFakeNotion } from './fake-notion.js';
 
@@ -22,8 +22,8 @@ export function fakeWorkspace(extra: Record<string, keyof typeof SCHEMA_SPEC> = 
   });
 }
 
-/** The sync configuration of unit tests: memory store, the workspace above, a 1 ms index lag; `env` overrides. */
-export function unitConfig(env: Env = {}): Config {
+/** The configuration of unit tests: memory store, the workspace above, a 1 ms index lag; `env` overrides. */
+export function unitConfig(env: Env = {}, role: ConfigRole = 'sync'): Config {
   return loadConfig(
     {
       NOTION_TOKEN: 'token-for-tests',
@@ -34,6 +34,6 @@ export function unitConfig(env: Env = {}): Config {
       NOTION_INDEX_LAG_MS: '1',
       ...env,
     },
-    'sync',
+    role,
   );
 }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { ENTITIES } from '../../src/exactly-once/entity-state.js';
 import { handleMessage } from '../../src/handlers/handle-message.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -9,7 +8,7 @@ import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
 import { createTodoistApi } from '../../src/todoist/api.js';
 import { makeProject, makeTask, startTodoistFake, type TodoistFake } from '../support/todoist-fake/index.js';
-import { fakeWorkspace, IDS } from '../support/unit-context.js';
+import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
 
 const stamp = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}.000000Z`;
 const HOUR = 3_600_000;
@@ -31,19 +30,7 @@ async function setup() {
   });
   fakes.push(fake);
   const notion = fakeWorkspace();
-  const config = loadConfig(
-    {
-      NOTION_TOKEN: 'token-for-tests',
-      NOTION_AREAS_DATABASE_ID: IDS.areas,
-      NOTION_PROJECTS_DATABASE_ID: IDS.projects,
-      NOTION_TODOS_DATABASE_ID: IDS.todos,
-      STATE_STORE: 'memory',
-      NOTION_INDEX_LAG_MS: '1',
-      TODOIST_API_TOKEN: fake.token,
-      TODOIST_BASE_URL: fake.url,
-    },
-    'reconcile',
-  );
+  const config = unitConfig({ TODOIST_API_TOKEN: fake.token, TODOIST_BASE_URL: fake.url }, 'reconcile');
   const inner = createMemoryStore();
   const listings = { entities: 0 };
   const store: StateStore = {

@@ -25,6 +25,28 @@ function deliver(ctx: SyncContext, body: string) {
   });
 }
 
+/** A store whose process is killed (an error) at its next read of a parent's waiting children, once armed. */
+function storeKilledAtWaitingRead() {
+  const inner = createMemoryStore();
+  let dies = false;
+  const store: StateStore = {
+    ...inner,
+    get: async (collection, id) => {
+      if (dies && collection === PENDING_PARENTS) {
+        dies = false;
+        throw new Error('process killed');
+      }
+      return inner.get(collection, id);
+    },
+  };
+  return {
+    store,
+    dieAtNextWaitingRead: () => {
+      dies = true;
+    },
+  };
+}
+
 describe('a subtask and its parent', () => {
   it('a subtask redelivered after a crash that lost its waiting entry is linked once its parent exists', async () => {
     const notion = fakeWorkspace();
@@ -53,24 +75,13 @@ describe('a subtask and its parent', () => {
     // Prepare: the child is shown without Parent and waits; the parent's first delivery dies after
     // its page was made, when it reads who waits for it.
     const notion = fakeWorkspace();
-    const inner = createMemoryStore();
-    let dies = false;
-    const store: StateStore = {
-      ...inner,
-      get: async (collection, id) => {
-        if (dies && collection === PENDING_PARENTS) {
-          dies = false;
-          throw new Error('process killed');
-        }
-        return inner.get(collection, id);
-      },
-    };
+    const { store, dieAtNextWaitingRead } = storeKilledAtWaitingRead();
     const instance = () => createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
     const workload = makeWorkload({ tasks: 2, eventsPerTask: 1, deleteShare: 0, subtaskShare: 1, seed: 3 });
     const [parentAdded, childAdded] = workload.events;
     if (!parentAdded || !childAdded) throw new Error('workload without two tasks');
     await deliver(instance(), childAdded.body);
-    dies = true;
+    dieAtNextWaitingRead();
     await expect(deliver(instance(), parentAdded.body)).rejects.toThrow('process killed');
 
     // Act: Pub/Sub redelivers the parent's event to another instance.
@@ -120,18 +131,7 @@ describe('a subtask and its parent', () => {
     // Prepare: the child waits for a parent without a page; the parent's delivery makes the page,
     // then dies as it reads who waits for it, before its state is marked shown.
     const notion = fakeWorkspace();
-    const inner = createMemoryStore();
-    let dies = false;
-    const store: StateStore = {
-      ...inner,
-      get: async (collection, id) => {
-        if (dies && collection === PENDING_PARENTS) {
-          dies = false;
-          throw new Error('process killed');
-        }
-        return inner.get(collection, id);
-      },
-    };
+    const { store, dieAtNextWaitingRead } = storeKilledAtWaitingRead();
     const ctx = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
     const target = (taskId: string) => todoTarget(ctx, taskId);
     const commit = async (taskId: string, name: string) => {
@@ -147,7 +147,7 @@ describe('a subtask and its parent', () => {
     await applyEntity(ctx, target('child'), await commit('child', 'Child'));
     await awaitParent(ctx, target, { taskId: 'child', parentId: 'parent', version: 'v1' });
     const parentState = await commit('parent', 'Parent');
-    dies = true;
+    dieAtNextWaitingRead();
     await expect(applyEntity(ctx, target('parent'), parentState)).rejects.toThrow('process killed');
 
     // Act: another applier shows the parent's state (a remap, a Notion edit), not the parent's own event.
