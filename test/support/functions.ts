@@ -9,6 +9,8 @@ const FF_MAIN = fileURLToPath(
   new URL('../../node_modules/@google-cloud/functions-framework/build/src/main.js', import.meta.url),
 );
 
+const EXIT_PATIENCE_MS = 5_000;
+
 /** A functions-framework process serving the built `dist/` (as `npx functions-framework` does). */
 export interface FunctionProcess {
   url: string;
@@ -76,7 +78,10 @@ export async function startFunction(
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill(signal);
+      // A process that outlives a polite signal by seconds is killed outright: a test never waits on it.
+      const patience = setTimeout(() => child.kill('SIGKILL'), EXIT_PATIENCE_MS);
       await exited;
+      clearTimeout(patience);
     },
     async restart() {
       await launch();
