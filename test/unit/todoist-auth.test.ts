@@ -3,7 +3,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { listenForRedirect, paramsFromPasted, redirectTarget } from '../../src/cli/oauth-redirect.js';
 import type { CommandRunner } from '../../src/cli/secret-store.js';
 import { main, type TodoistAuthHooks } from '../../src/cli/todoist-auth.js';
-import { freePort } from '../support/free-port.js';
+import { freeFixedPort } from '../support/free-port.js';
 import { type OAuthFake, startTodoistOAuthFake } from '../support/todoist-fake/oauth.js';
 
 const CLIENT_ID = 'app-client-id';
@@ -46,7 +46,7 @@ function browser(alter?: (u: URL) => void): TodoistAuthHooks['open'] {
 }
 
 async function setup(options: { redirect?: string; deny?: boolean } = {}) {
-  const redirect = options.redirect ?? `http://127.0.0.1:${await freePort()}/todoist/callback`;
+  const redirect = options.redirect ?? `http://127.0.0.1:${await freeFixedPort()}/todoist/callback`;
   fake = await startTodoistOAuthFake({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
