@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../test/support/free-port.js';
+import { freeFixedPort } from '../../test/support/free-port.js';
 import { pushMessage } from '../../test/support/functions.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,7 +59,7 @@ export async function coldStartTrial(
   send: FirstRequest,
   options: ColdTrialOptions = {},
 ): Promise<ColdTrial> {
-  const port = await freePort();
+  const port = await freeFixedPort();
   const args = [FF_MAIN, `--target=${what.target}`, `--port=${port}`];
   if (what.source) args.push(`--source=${what.source}`);
   const started = performance.now();

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from './free-port.js';
+import { freeFixedPort } from './free-port.js';
 
 export * from './pubsub-rest.js';
 
@@ -15,7 +15,7 @@ const PUBSUB_BIN = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud
 
 /** Starts the Firestore emulator (via gcloud, which spawns java) on a free loopback port. */
 export async function startFirestoreEmulator(): Promise<Emulator> {
-  const port = await freePort();
+  const port = await freeFixedPort();
   const host = `127.0.0.1:${port}`;
   const args = ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'];
   return startEmulator('firestore', 'gcloud', args, host, `http://${host}/`, `http://${host}/shutdown`);
@@ -23,7 +23,7 @@ export async function startFirestoreEmulator(): Promise<Emulator> {
 
 /** Starts the Pub/Sub emulator on a free IPv4 loopback port (its default binds [::1]). */
 export async function startPubSubEmulator(): Promise<Emulator> {
-  const port = await freePort();
+  const port = await freeFixedPort();
   const host = `127.0.0.1:${port}`;
   const args = ['--host=127.0.0.1', `--port=${port}`];
   return startEmulator('pubsub', PUBSUB_BIN, args, host, `http://${host}/v1/projects/x/topics`);

@@ -1,19 +1,5 @@
 import { createServer } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; we release it at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      server.close(() => (port === undefined ? reject(new Error('no port assigned')) : resolve(port)));
-    });
-  });
-}
-
 /** Whether `port` on 127.0.0.1 can be bound now. */
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -26,8 +12,9 @@ function canBind(port: number): Promise<boolean> {
 
 /**
  * A free port below Linux's ephemeral range (32768–60999), for a server that must listen on a
- * port chosen before it starts (an OAuth redirect URL): the OS never hands such a port to another
- * test's `listen(0)` in the meantime, which a port from `freePort` can be given to.
+ * port chosen before it starts (an OAuth redirect URL, a function process, an emulator): the OS
+ * never hands such a port to another server's `listen(0)` in the meantime, as it could a port it
+ * picked itself and we released.
  */
 export async function freeFixedPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {

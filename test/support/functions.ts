@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.js';
+import { freeFixedPort } from './free-port.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FF_MAIN = fileURLToPath(
@@ -52,7 +52,7 @@ export async function startFunction(
   env: Record<string, string>,
   port?: number,
 ): Promise<FunctionProcess> {
-  const chosen = port ?? (await freePort());
+  const chosen = port ?? (await freeFixedPort());
   const lines: string[] = [];
   let child: ChildProcess;
   const launch = async () => {
