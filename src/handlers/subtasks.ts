@@ -1,3 +1,4 @@
+import { isAppError, isTransient } from '../errors.js';
 import { docId } from '../exactly-once/keys.js';
 import { setStoredProperty } from '../exactly-once/property-patch.js';
 import { textEquals } from '../notion/filters.js';
@@ -109,10 +110,12 @@ export async function adoptChildrenOnce(
   ctx: SyncContext,
   target: (taskId: string) => PageTarget,
   parentId: string,
+  /** Tasks whose children are being linked further up this call chain (see adoptChildren). */
+  linking: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const parentPage = await ctx.ensure.peek('todo', parentId);
   if (!parentPage || ctx.memory.childrenSettled.get(parentId) === parentPage) return 0;
-  return adoptChildren(ctx, target, parentId);
+  return adoptChildren(ctx, target, parentId, linking);
 }
 
 /** After a task's page is known: gives the children waiting for it their Parent. Returns how many. */
@@ -120,6 +123,7 @@ export async function adoptChildren(
   ctx: SyncContext,
   target: (taskId: string) => PageTarget,
   parentId: string,
+  linking: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   // The page first: the list is read only once the page is known, so a child registering after the
   // read finds the page on its own peek and links itself (the handshake above).
@@ -132,22 +136,43 @@ export async function adoptChildren(
     return 0;
   }
   let linked = 0;
+  let all = true;
+  // Tasks moved under each other can wait for each other: a chain never links back up itself.
+  const chain = new Set([...linking, parentId]);
   for (const entry of waiting.data.children) {
-    // Only the child state that found the parent missing is linked; a newer one decided for itself.
-    const stored = await setStoredProperty(ctx.store, entry.taskId, 'Parent', parentValue(parentPage), {
-      onlyAtVersion: entry.version,
-      written: false,
-    });
-    if (stored) {
-      await applyEntity(ctx, target(entry.taskId), stored);
-      linked += 1;
+    try {
+      // Only the child state that found the parent missing is linked; a newer one decided for itself.
+      const stored = await setStoredProperty(ctx.store, entry.taskId, 'Parent', parentValue(parentPage), {
+        onlyAtVersion: entry.version,
+        written: false,
+      });
+      if (stored) {
+        // The child links its own waiting children before its state is marked shown, as any applier.
+        const beforeMark = () =>
+          chain.has(entry.taskId) ? Promise.resolve(0) : adoptChildrenOnce(ctx, target, entry.taskId, chain);
+        await applyEntity(ctx, target(entry.taskId), stored, { beforeMark });
+        linked += 1;
+      }
+      await editPending(ctx, parentId, (list) =>
+        list.filter((c) => !(c.taskId === entry.taskId && c.version === entry.version)),
+      );
+    } catch (error) {
+      keepWaiting(ctx, entry.taskId, error);
+      all = false;
     }
-    await editPending(ctx, parentId, (list) =>
-      list.filter((c) => !(c.taskId === entry.taskId && c.version === entry.version)),
-    );
   }
   if (linked > 0) ctx.logger.info('subtasks linked to their parent', { parentId, linked });
-  // Every entry read was handled without an error; later ones link themselves.
-  settled.set(parentId, parentPage);
+  // Every entry read was handled; later ones link themselves.
+  if (all) settled.set(parentId, parentPage);
   return linked;
+}
+
+/**
+ * A child that cannot be linked for good (the runaway brake, a property Notion refuses) must not
+ * hold its parent back (the parent's state would never be marked shown): it stays waiting and is
+ * tried again by the next event of either task. A transient failure is thrown: the event is retried.
+ */
+function keepWaiting(ctx: SyncContext, taskId: string, error: unknown): void {
+  if (!isAppError(error) || isTransient(error)) throw error;
+  ctx.logger.warn('a subtask could not be linked to its parent now; it stays waiting', { taskId, error });
 }

@@ -58,6 +58,21 @@ export async function listedTodos(store: StateStore): Promise<Map<string, TodoSu
   );
 }
 
+/**
+ * The entity states written since `sinceMs`; undefined when the query failed (after a bulk change
+ * it may return every state in one answer): the run then lists every state, paged, and rebuilds.
+ */
+async function writtenSince(store: StateStore, sinceMs: number, logger: Logger | undefined) {
+  try {
+    return await store.listSince<EntityDoc>(ENTITIES, 'writtenAt', sinceMs);
+  } catch (error) {
+    logger?.warn('the states written since the reconcile index could not be read; listing every state', {
+      error,
+    });
+    return undefined;
+  }
+}
+
 /** Replaces or creates a document; `version` when the caller just read it, else it is read here. */
 async function put<T extends object>(store: StateStore, id: string, data: T, version?: string) {
   const at = version ?? (await store.get(INDEX, id))?.version;
@@ -101,11 +116,12 @@ export async function storedTodos(
   const due = listedAt === undefined || builtAt - listedAt >= FULL_LISTING_EVERY_MS;
   const read = meta && !due ? await readChunks(store, meta.data) : undefined;
   let todos: Map<string, TodoSummary>;
-  if (meta && read) {
+  const written =
+    meta && read ? await writtenSince(store, meta.data.builtAt - OVERLAP_MS, logger) : undefined;
+  const listed = !(read && written);
+  if (read && written) {
     todos = read.todos;
-    const since = meta.data.builtAt - OVERLAP_MS;
-    for (const { data } of await store.listSince<EntityDoc>(ENTITIES, 'writtenAt', since))
-      if (data.kind === 'todo') todos.set(data.key, summarize(data));
+    for (const { data } of written) if (data.kind === 'todo') todos.set(data.key, summarize(data));
   } else {
     todos = await listedTodos(store);
     logger?.info('reconcile lists every stored task (no valid index yet, or its daily listing)', {
@@ -113,7 +129,14 @@ export async function storedTodos(
     });
   }
   try {
-    await writeIndex(store, todos, builtAt, meta, read, read && listedAt !== undefined ? listedAt : builtAt);
+    await writeIndex(
+      store,
+      todos,
+      builtAt,
+      meta,
+      read,
+      listed || listedAt === undefined ? builtAt : listedAt,
+    );
   } catch (error) {
     // Another run wrote the index meanwhile (its meta names its own chunks), or the store failed:
     // this run's view stands; the next run checks the chunks against the meta it finds.

@@ -194,4 +194,31 @@ describe('the reconcile index: a run decides from the same stored states as a fu
       vi.useRealTimers();
     }
   });
+
+  it('a run whose query for the states written since fails (too large an answer) lists every state instead', async () => {
+    // Prepare: an index, then a bulk change of every state, and a query that fails once.
+    const inner = createMemoryStore();
+    const rng = random(5);
+    for (let i = 0; i < 40; i++) await randomWrite(inner, rng, 40);
+    const { store, calls } = withLateWrites(inner);
+    await storedTodos(store);
+    for (let i = 0; i < 40; i++) await randomWrite(inner, rng, 40);
+    let failures = 1;
+    const flaky: StateStore = {
+      ...store,
+      listSince: async (collection, field, since) => {
+        if (failures-- > 0) throw new Error('deadline exceeded');
+        return store.listSince(collection, field, since);
+      },
+    };
+
+    // Act
+    const view = await storedTodos(flaky);
+    const next = await storedTodos(flaky);
+
+    // Assess: the failed run decided from the whole listing; the next one from the index again.
+    expect(view).toEqual(await listedTodos(inner));
+    expect(next).toEqual(await listedTodos(inner));
+    expect(calls.list).toBe(2);
+  });
 });

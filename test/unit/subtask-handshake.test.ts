@@ -161,4 +161,47 @@ describe('a subtask and its parent', () => {
     const link = pageOf('child')[0]?.properties['Parent'] as { relation?: Array<{ id: string }> };
     expect(link?.relation?.map((r) => r.id)).toEqual([pageOf('parent')[0]?.id]);
   });
+
+  it('two tasks moved under each other, each waiting for the other, are linked once: no endless relinking', async () => {
+    // Prepare: both pages exist, shown without Parent, and each waits for the other (late,
+    // reordered deliveries of two tasks swapped under each other).
+    const notion = fakeWorkspace();
+    const store = createMemoryStore();
+    const first = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    for (const taskId of ['a', 'b']) {
+      const properties = { Name: title(taskId), 'Todoist ID': richText(taskId) };
+      const { stored } = await commitDesired(store, 'todo', taskId, {
+        version: 'v1',
+        isDelete: false,
+        desired: JSON.stringify(properties),
+        desiredHash: contentHash(properties),
+      });
+      await applyEntity(first, todoTarget(first, taskId), stored);
+    }
+    for (const [child, parent] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const)
+      await store.create(PENDING_PARENTS, docId('pending_parent', parent), {
+        parentId: parent,
+        children: [{ taskId: child, version: 'v1' }],
+        updatedAt: 0,
+      });
+    notion.resetCounts();
+
+    // Act: a fresh instance links the children waiting for b.
+    const ctx = createSyncContext(unitConfig(), silentLogger, { store, notion: notion.api });
+    await adoptChildren(ctx, (id) => todoTarget(ctx, id), 'b');
+
+    // Assess: each page is written once and points at the other; nothing waits any more.
+    expect(notion.api.stats().byRoute['PATCH /v1/pages/:id']).toBe(2);
+    const pageOf = (taskId: string) =>
+      notion.pages(IDS.todos).find((p) => notion.text(p.properties['Todoist ID']) === taskId);
+    const parentOf = (taskId: string) =>
+      (pageOf(taskId)?.properties['Parent'] as { relation?: Array<{ id: string }> })?.relation?.map(
+        (r) => r.id,
+      );
+    expect(parentOf('a')).toEqual([pageOf('b')?.id]);
+    expect(parentOf('b')).toEqual([pageOf('a')?.id]);
+  });
 });
