@@ -106,16 +106,14 @@ export async function awaitParent(
  * After a task's own event: links its waiting children unless this instance already settled them
  * for this page (a child waiting since then linked itself on its own peek).
  */
-export async function adoptChildrenOnce(
+export function adoptChildrenOnce(
   ctx: SyncContext,
   target: (taskId: string) => PageTarget,
   parentId: string,
   /** Tasks whose children are being linked further up this call chain (see adoptChildren). */
   linking: ReadonlySet<string> = new Set(),
 ): Promise<number> {
-  const parentPage = await ctx.ensure.peek('todo', parentId);
-  if (!parentPage || ctx.memory.childrenSettled.get(parentId) === parentPage) return 0;
-  return adoptChildren(ctx, target, parentId, linking);
+  return adoptChildren(ctx, target, parentId, linking, true);
 }
 
 /** After a task's page is known: gives the children waiting for it their Parent. Returns how many. */
@@ -124,11 +122,13 @@ export async function adoptChildren(
   target: (taskId: string) => PageTarget,
   parentId: string,
   linking: ReadonlySet<string> = new Set(),
+  /** Skip when this instance already settled the children of this very page. */
+  once = false,
 ): Promise<number> {
   // The page first: the list is read only once the page is known, so a child registering after the
   // read finds the page on its own peek and links itself (the handshake above).
   const parentPage = await ctx.ensure.peek('todo', parentId);
-  if (!parentPage) return 0;
+  if (!parentPage || (once && ctx.memory.childrenSettled.get(parentId) === parentPage)) return 0;
   const settled = ctx.memory.childrenSettled;
   const waiting = await ctx.store.get<PendingParentDoc>(PENDING_PARENTS, pendingId(parentId));
   if (!waiting) {
