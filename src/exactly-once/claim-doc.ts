@@ -13,7 +13,10 @@ export interface ClaimDoc {
   owner: string;
   leaseUntil: number;
   pageId: string | null;
-  /** Creates started under this claim whose page was not yet confirmed. */
+  /**
+   * Creates that may have been sent under this claim and whose page was not yet confirmed; a claim
+   * just made by an ensure already counts the create its owner is about to send.
+   */
   attempts: number;
   lastAttemptAt: number;
   updatedAt: number;

@@ -19,13 +19,13 @@ export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError
  *
  *   owner A                         claim doc                         owner B
  *   ───────                         ─────────                         ───────
- *   create() ───────────────► pending{A, lease t0+L, attempts 0}
+ *   create() ───────────────► pending{A, lease t0+L, attempts 1, lastAttempt t0}
  *                                                                     create() ✗ ALREADY_EXISTS + claim
- *   lookup in Notion: none                                            wait (backoff) ...
- *   update(v1) ─────────────► pending{A, attempts 1, lastAttempt t1}  (fencing: fails if A lost it)
+ *   lookup in Notion: none (none for a task just born)                wait (backoff) ...
  *   (heartbeat: update ─────► lease now+L, every L/3 while A works)
  *   limiter admits POST: lease left ≥ timeout + lag? else do not send
  *   POST /v1/pages ··· ✗ response lost (outcome unknown)
+ *   update(v1) ─────────────► pending{A, attempts 1, lastAttempt t1}  (fencing: fails if A lost it)
  *   sleep until t1 + indexLag; lookup: found ─┐
  *   update(v2) ─────────────► ready{pageId}  ◄┘                       get(): ready → pageId
  *
@@ -34,7 +34,16 @@ export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError
  *   while the lease covers its timeout plus the index lag, so by the end of the lease any page A
  *   made is visible: B's look-up adopts it. Because `attempts > 0`, B also waits lastAttempt +
  *   indexLag before it looks. Finalise is fenced; a page made under a lost claim is adopted or
- *   trashed, never left live.
+ *   trashed, never left live. A later create is recorded (attempts + 1, fenced) before it leaves.
+ *
+ *   The claim an ensure creates already carries the intent of its first create (attempts 1), which
+ *   saves a write before that create. Recording an intent early is safe: admission is unchanged, so
+ *   a successor still trusts what Notion shows once the lease is over, and an early lastAttempt only
+ *   shortens a wait that ends before the lease anyway. A successor cannot tell an intent from a
+ *   create sent, so it counts it as one and looks. The owner knows: it neither waits the index lag
+ *   for its own unsent intent nor counts it against the attempts limit, and a create held back or
+ *   failed before it was sent puts back the count of creates that may really have left. A `find`
+ *   never records an intent.
  *
  * In one process one flight owns a key at a time, whatever the caller: `find` joins an `ensure`
  * in flight, an `ensure` waits for a `find` in flight and then continues, and `invalidate` and
@@ -57,6 +66,7 @@ export interface EnsureOps {
   /**
    * The caller knows the entity was just born (a task's `item:added`): when this call also made the
    * claim and no create ran under it, no page can exist yet, so the look-up before the create is skipped.
+   * Its claim is almost never there yet either: it is created without a read first (read back if it exists).
    */
   born?: boolean;
 }
@@ -180,14 +190,16 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     const deadline = now() + maxWaitMs;
     let delay = 40;
     let orphan: string | undefined;
-    let snap = await store.get<ClaimDoc>(CLAIMS, id);
+    // A born entity's claim is created straight away; acquireRecord reads back one that exists.
+    let snap = ops.born === true && ops.create ? undefined : await store.get<ClaimDoc>(CLAIMS, id);
     for (;;) {
       if (snap?.data.state === 'ready' && snap.data.pageId) {
         memo.set(memoKey(kind, key), snap.data.pageId);
         if (orphan && orphan !== snap.data.pageId) await discard(ops, kind, orphan, snap.data.pageId);
         return { pageId: snap.data.pageId, created: false };
       }
-      const got = await tryClaim(kind, key, id, snap);
+      const intent = ops.create !== undefined;
+      const got = await tryClaim(kind, key, id, snap, intent);
       if (got.outcome === 'done' && got.record.data.pageId) {
         // The create lost to a finished claim, which came back with the answer: no wait, no re-read.
         snap = got.record;
@@ -196,7 +208,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       if (got.outcome === 'won') {
         try {
           const claim = holdClaim({ ...deps, now, sendMarginMs }, id, got.record);
-          const result = await own(kind, ops, claim, got.fresh, orphan);
+          const result = await own(kind, ops, claim, got.fresh, got.fresh && intent, orphan);
           if (result) memo.set(memoKey(kind, key), result.pageId);
           if (orphan && result && orphan !== result.pageId) await discard(ops, kind, orphan, result.pageId);
           return result;
@@ -222,13 +234,14 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   /**
    * Wins the claim (fresh, expired, or this owner's own left by a write whose reply was lost and
    * that the client retried: one flight per key, so no one here holds it) or answers with the
-   * claim someone else holds.
+   * claim someone else holds. A claim it creates carries the intent of a first create when `intent`.
    */
   async function tryClaim(
     kind: StateKind,
     key: string,
     id: string,
     snap: Stored<ClaimDoc> | undefined,
+    intent: boolean,
   ): Promise<Acquired<ClaimDoc>> {
     const t = now();
     const got = await acquireRecord(
@@ -245,8 +258,8 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
               owner: deps.owner,
               leaseUntil: t + deps.leaseMs,
               pageId: null,
-              attempts: 0,
-              lastAttemptAt: 0,
+              attempts: intent ? 1 : 0,
+              lastAttemptAt: intent ? t : 0,
               updatedAt: t,
             },
     );
@@ -257,18 +270,25 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     return got;
   }
 
-  /** As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise. */
+  /**
+   * As owner: look, wait out the index lag after any unconfirmed create, adopt or create, finalise.
+   * `intended`: the claim already counts the next create, which has not been sent.
+   */
   async function own(
     kind: StateKind,
     ops: EnsureOps,
     claim: ClaimHandle,
     fresh: boolean,
+    intended: boolean,
     orphan: string | undefined,
   ): Promise<SharedResult | undefined> {
     let heldBack = 0;
+    let intent = intended;
     try {
       for (;;) {
-        const { attempts, lastAttemptAt } = claim.current().data;
+        const { attempts: recorded, lastAttemptAt } = claim.current().data;
+        // Creates that may have left: an intent recorded here and not yet sent is not one of them.
+        const attempts = intent ? recorded - 1 : recorded;
         // Only a claim this call created with no create behind it proves nothing made a page yet.
         const unseen = ops.born === true && fresh && attempts === 0 && !orphan && ops.create !== undefined;
         let pageId = unseen ? undefined : await ops.lookup();
@@ -289,8 +309,11 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
             `${attempts} creates for this ${kind} had unknown outcomes and none is visible yet`,
           );
         }
-        const t = now();
-        await claim.write({ attempts: attempts + 1, lastAttemptAt: t, leaseUntil: t + deps.leaseMs });
+        if (!intent) {
+          const t = now();
+          await claim.write({ attempts: attempts + 1, lastAttemptAt: t, leaseUntil: t + deps.leaseMs });
+        }
+        intent = false;
         try {
           pageId = await ops.create(claim.admit);
         } catch (error) {
@@ -305,7 +328,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
           }
           if (isEnsureError(error, 'lease_lost')) throw error;
           if (isEnsureError(error, 'lease_short') && ++heldBack < 5) {
-            // Held back at admission, so nothing was sent: renew and try again.
+            // Held back at admission, so nothing was sent: the count goes back to the creates before it.
             await claim.write({ attempts, leaseUntil: now() + deps.leaseMs });
             logger.info('create held back: the lease ran short while it queued', { kind, claim: claim.id });
             continue;
@@ -316,6 +339,10 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
         }
         return { pageId: await finalise(claim, pageId, true), created: true, creator: ops };
       }
+    } catch (error) {
+      // Failed before the intended create left (a look-up failed, say): a successor need not count it.
+      if (intent) await claim.write({ attempts: claim.current().data.attempts - 1 }).catch(() => undefined);
+      throw error;
     } finally {
       await claim.stop();
     }
