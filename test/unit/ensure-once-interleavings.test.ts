@@ -9,6 +9,9 @@ import { docId } from '../../src/exactly-once/keys.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
+import { clockedNotion } from '../support/clocked-notion.js';
+import { fakeClock } from '../support/fake-clock.js';
+import { recordingStore } from '../support/recording-store.js';
 import { stallable } from '../support/stallable-store.js';
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -141,5 +144,59 @@ describe('ensure-once interleavings', () => {
     cut.resume();
     expect((await ensuring).pageId).toBe(taker.pageId);
     expect(notion.pages).toHaveLength(1);
+  });
+
+  describe('an owner dies while its new claim already counts its create (fake clock)', () => {
+    const LEASE_MS = 2_000;
+    const LAG_MS = 300;
+    const onClock = (store: StateStore, owner: string, clock: ReturnType<typeof fakeClock>) =>
+      createEnsureOnce({
+        store,
+        logger: silentLogger,
+        owner,
+        leaseMs: LEASE_MS,
+        indexLagMs: LAG_MS,
+        requestTimeoutMs: 500,
+        now: clock.now,
+        sleep: clock.sleep,
+      });
+
+    for (const death of ['hang', 'dieAfter'] as const) {
+      const when = death === 'hang' ? 'before its create leaves' : 'after its create made the page';
+      it(`dead ${when}: the successor after the lease makes or adopts one page, never two`, async () => {
+        // Prepare: owner A creates the claim and dies at its create, cut off from the store.
+        const clock = fakeClock();
+        const store = createMemoryStore();
+        const grave = stallable(store);
+        const seen = recordingStore(grave.view);
+        const notion = clockedNotion(clock, LAG_MS);
+        let died = () => {};
+        const dead = new Promise<void>((resolve) => {
+          died = resolve;
+        });
+        const onCreate = () => {
+          grave.stall();
+          died();
+        };
+        const dying = notion.ops('t1', { born: true, script: [death], onCreate });
+        void onClock(seen.view, 'a', clock).ensure('todo', 't1', dying);
+        await dead;
+        // The one claim write A made already counts the create it was about to send.
+        expect(seen.calls).toEqual(['create claims']);
+        expect((await store.get<ClaimDoc>(CLAIMS, docId('todo', 't1')))?.data).toMatchObject({
+          owner: 'a',
+          attempts: 1,
+          lastAttemptAt: clock.now(),
+        });
+        // Act: the item:added is redelivered to B once A's lease is over.
+        clock.advance(LEASE_MS + 1);
+        const taken = await onClock(store, 'b', clock).ensure('todo', 't1', notion.ops('t1', { born: true }));
+        // Assess
+        expect(notion.pages).toHaveLength(1);
+        expect(taken.pageId).toBe(notion.pages[0]?.id);
+        expect(taken.created).toBe(death === 'hang');
+        expect(notion.counts.lookups).toBeGreaterThan(0);
+      });
+    }
   });
 });

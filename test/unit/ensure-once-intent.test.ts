@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { CLAIMS, type ClaimDoc, createEnsureOnce } from '../../src/exactly-once/ensure-once.js';
+import { docId } from '../../src/exactly-once/keys.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { createMemoryStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/store.js';
+import { clockedNotion } from '../support/clocked-notion.js';
+import { type FakeClock, fakeClock } from '../support/fake-clock.js';
+import { recordingStore } from '../support/recording-store.js';
+
+const LEASE_MS = 2_000;
+const LAG_MS = 300;
+
+function instance(store: StateStore, clock: FakeClock, owner = 'a') {
+  return createEnsureOnce({
+    store,
+    logger: silentLogger,
+    owner,
+    leaseMs: LEASE_MS,
+    indexLagMs: LAG_MS,
+    requestTimeoutMs: 500,
+    now: clock.now,
+    sleep: clock.sleep,
+  });
+}
+
+async function claimOf(store: StateStore, kind: 'area' | 'todo', key: string) {
+  return (await store.get<ClaimDoc>(CLAIMS, docId(kind, key)))?.data;
+}
+
+describe('a new claim carries the intent of its first create', () => {
+  it('a new Area costs its claim three store calls: read, create with the intent, ready', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const store = recordingStore(createMemoryStore());
+    const notion = clockedNotion(clock, LAG_MS);
+    // Act
+    const result = await instance(store.view, clock).ensure('area', 'home', notion.ops('home'));
+    // Assess: no write between the look-up and the create, and no wait for a create never sent.
+    expect(result.created).toBe(true);
+    expect(store.calls).toEqual(['get claims', 'create claims', 'update claims']);
+    expect(notion.counts).toEqual({ lookups: 1, sent: 1 });
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('a create held back at admission five times is not counted: the claim says none was sent', async () => {
+    // Prepare: the limiter refuses every create, each time before it leaves.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    const held = notion.ops('t1', { born: true, script: ['held', 'held', 'held', 'held', 'held'] });
+    // Act
+    await expect(instance(store, clock).ensure('todo', 't1', held)).rejects.toMatchObject({
+      code: 'lease_short',
+    });
+    // Assess: nothing sent, nothing counted, the key free at once; the next delivery makes one page.
+    expect(notion.counts.sent).toBe(0);
+    expect(await claimOf(store, 'todo', 't1')).toMatchObject({ attempts: 0, leaseUntil: 0 });
+    const retried = await instance(store, clock).ensure('todo', 't1', notion.ops('t1', { born: true }));
+    expect(retried.created).toBe(true);
+    expect(notion.pages).toHaveLength(1);
+  });
+
+  it('held back four times, then sent: each create that left was the one the claim counted', async () => {
+    // Prepare: note the claim's count as each create starts.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    const counted: number[] = [];
+    const ops = notion.ops('t2', {
+      born: true,
+      script: ['held', 'held', 'held', 'held', 'ok'],
+      onCreate: async () => {
+        counted.push((await claimOf(store, 'todo', 't2'))?.attempts ?? -1);
+      },
+    });
+    // Act
+    const result = await instance(store, clock).ensure('todo', 't2', ops);
+    // Assess
+    expect(result.created).toBe(true);
+    expect(counted).toEqual([1, 1, 1, 1, 1]);
+    expect(notion.counts.sent).toBe(1);
+    expect(notion.pages).toHaveLength(1);
+  });
+
+  it('after one create sent and lost, five held back leave the claim counting that one create', async () => {
+    // Prepare: the first create left and Notion made nothing; the next ones are all held back.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    const ops = notion.ops('t3', { born: true, script: ['unmade', 'held', 'held', 'held', 'held', 'held'] });
+    // Act
+    await expect(instance(store, clock).ensure('todo', 't3', ops)).rejects.toMatchObject({
+      code: 'lease_short',
+    });
+    // Assess
+    expect(notion.counts.sent).toBe(1);
+    expect(await claimOf(store, 'todo', 't3')).toMatchObject({ attempts: 1, leaseUntil: 0 });
+  });
+
+  it('a definite failure of the first create hands the claim back counting no create', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    // Act
+    await expect(
+      instance(store, clock).ensure('area', 'work', notion.ops('work', { script: ['refused'] })),
+    ).rejects.toMatchObject({ code: 'validation_error' });
+    // Assess: Notion refused it, so nothing can exist: the next owner need not wait the index lag.
+    expect(await claimOf(store, 'area', 'work')).toMatchObject({ attempts: 0, leaseUntil: 0 });
+  });
+
+  it('a look-up that fails before the first create leaves the claim counting no create', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    const ops = notion.ops('errands');
+    ops.lookup = async () => Promise.reject(new Error('Notion unreachable'));
+    // Act
+    await expect(instance(store, clock).ensure('area', 'errands', ops)).rejects.toThrow('unreachable');
+    // Assess
+    expect(notion.counts.sent).toBe(0);
+    expect(await claimOf(store, 'area', 'errands')).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('creates whose outcome stays unknown stop at the same limit: three sent, then the error', async () => {
+    // Prepare: every create leaves and Notion never makes the page.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    for (const born of [true, false]) {
+      const key = born ? 'born' : 'seen';
+      const ops = notion.ops(key, { born, script: ['unmade', 'unmade', 'unmade', 'unmade'] });
+      // Act
+      const failed = instance(store, clock).ensure('todo', key, ops);
+      // Assess
+      await expect(failed).rejects.toMatchObject({ code: 'create_attempts_exhausted' });
+    }
+    expect(notion.counts.sent).toBe(6);
+    expect(notion.pages).toHaveLength(0);
+  });
+});
