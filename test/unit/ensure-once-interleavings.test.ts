@@ -146,6 +146,23 @@ describe('ensure-once interleavings', () => {
     expect(notion.pages).toHaveLength(1);
   });
 
+  it('the same item:added delivered to four instances at once makes one page, created by one of them', async () => {
+    // Prepare
+    const store = createMemoryStore();
+    const notion = slowNotion(200);
+    const born = (owner: string) =>
+      instance(store, owner, 2_000, 200).ensure('todo', 't9', {
+        ...notion.ops('t9', { sendMs: 50 }),
+        born: true,
+      });
+    // Act
+    const results = await Promise.all(['a', 'b', 'c', 'd'].map(born));
+    // Assess
+    expect(notion.pages).toHaveLength(1);
+    expect(new Set(results.map((r) => r.pageId))).toEqual(new Set([notion.pages[0]?.id]));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+
   describe('an owner dies while its new claim already counts its create (fake clock)', () => {
     const LEASE_MS = 2_000;
     const LAG_MS = 300;

@@ -64,6 +64,19 @@ describe('the record layer under every lease', () => {
     expect((await store.get<Job>('jobs', 'j1'))?.data.owner).toBe('b');
   });
 
+  it('a caller that creates without reading first takes an expired record over from its read-back', async () => {
+    // Prepare: a record whose holder died; the caller has not read it.
+    const store = createMemoryStore();
+    const time = clock();
+    await acquireRecord(rules(store, 'a', time.now), 'j1', undefined, job('a', time.now));
+    time.advance(LEASE_MS);
+    // Act
+    const b = await acquireRecord(rules(store, 'b', time.now), 'j1', undefined, job('b', time.now));
+    // Assess: the refused create read the record back and took it over; it is not b's fresh record.
+    expect(b).toMatchObject({ outcome: 'won', fresh: false, previousOwner: 'a' });
+    expect((await store.get<Job>('jobs', 'j1'))?.data.owner).toBe('b');
+  });
+
   it('a done record is never taken over, even long after its lease', async () => {
     const store = createMemoryStore();
     const time = clock();
