@@ -9,7 +9,8 @@ export interface Answer {
 /** What a document looks like on the wire. */
 export interface WireDocument {
   name: string;
-  fields: Record<string, unknown>;
+  /** Absent when the document has no fields, as the emulator sends it. */
+  fields?: Record<string, unknown>;
   createTime: string;
   updateTime: string;
 }
@@ -25,9 +26,16 @@ export function failure(status: number, name: string, message: string): Answer {
 export const documentNotFound = (name: string): Answer =>
   failure(404, 'NOT_FOUND', `Document (${name}) not found.`);
 
-/** A create (`currentDocument.exists=false`) of a document that exists. */
-export const alreadyExists = (path: string): Answer =>
-  failure(409, 'ALREADY_EXISTS', `entity already exists: EntityRef{path=${path}}`);
+/** A create (`currentDocument.exists=false`) of a document that exists, named as the emulator names it. */
+export function alreadyExists(name: string): Answer {
+  const [, project = '', path = ''] =
+    /^projects\/([^/]+)\/databases\/[^/]+\/documents(\/.*)$/.exec(name) ?? [];
+  return failure(
+    409,
+    'ALREADY_EXISTS',
+    `entity already exists: EntityRef{partitionRef=dev~${project}, path=${path}}`,
+  );
+}
 
 /**
  * An `updateTime` precondition that does not hold. The emulator answers this for an absent

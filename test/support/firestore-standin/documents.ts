@@ -37,6 +37,20 @@ export interface Documents {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Drops empty `fields` and `values` (an empty map or array value), as the emulator stores them. */
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compact);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const empty = Array.isArray(inner)
+      ? inner.length === 0
+      : isObject(inner) && Object.keys(inner).length === 0;
+    if (!((key === 'fields' || key === 'values') && empty)) out[key] = compact(inner);
+  }
+  return out;
+}
+
 function split(name: string): [string, string] {
   const at = name.lastIndexOf('/');
   return [name.slice(0, at), name.slice(at + 1)];
@@ -45,7 +59,7 @@ function split(name: string): [string, string] {
 function wire(name: string, doc: StoredDocument): WireDocument {
   return {
     name,
-    fields: structuredClone(doc.fields),
+    ...(Object.keys(doc.fields).length > 0 ? { fields: structuredClone(doc.fields) } : {}),
     createTime: formatMicros(doc.createMicros),
     updateTime: formatMicros(doc.updateMicros),
   };
@@ -94,7 +108,7 @@ export function createDocuments(now: () => number = Date.now): Documents {
       return ok({ writeResults: [{}], commitTime: formatMicros(micros) });
     }
     if (write['updateMask'] !== undefined) return unsupported('an updateMask');
-    const fields = isObject(update['fields']) ? structuredClone(update['fields']) : {};
+    const fields = isObject(update['fields']) ? (compact(update['fields']) as Record<string, unknown>) : {};
     put(target, { fields, createMicros: doc?.createMicros ?? micros, updateMicros: micros });
     const time = formatMicros(micros);
     return ok({ writeResults: [{ updateTime: time }], commitTime: time });
@@ -106,9 +120,13 @@ export function createDocuments(now: () => number = Date.now): Documents {
       return doc ? ok(wire(name, doc)) : documentNotFound(name);
     },
     create(name, fields) {
-      if (find(name)) return alreadyExists(name.slice(name.indexOf('/documents/') + 10));
+      if (find(name)) return alreadyExists(name);
       const micros = nextMicros();
-      const doc = { fields: structuredClone(fields), createMicros: micros, updateMicros: micros };
+      const doc = {
+        fields: compact(fields) as Record<string, unknown>,
+        createMicros: micros,
+        updateMicros: micros,
+      };
       put(name, doc);
       return ok(wire(name, doc));
     },
@@ -131,7 +149,8 @@ export function createDocuments(now: () => number = Date.now): Documents {
       const last = page.at(-1);
       return ok({
         ...(documents.length > 0 ? { documents } : {}),
-        ...(ids.length > page.length && last !== undefined
+        // The emulator hands out a token whenever a page is full, even when nothing follows.
+        ...(page.length === pageSize && last !== undefined
           ? { nextPageToken: Buffer.from(last, 'utf8').toString('base64url') }
           : {}),
       });

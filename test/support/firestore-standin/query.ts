@@ -60,7 +60,7 @@ export function queryCollection(
   if (typeof query === 'string') return unsupported(query);
   // Firestore orders an inequality query by the compared field, then by document name.
   const matches = documentsOf(`${root}/${query.collection}`)
-    .map((doc) => ({ doc, at: numberOf(fieldAt(doc.fields, query.fieldPath)) }))
+    .map((doc) => ({ doc, at: numberOf(fieldAt(doc.fields ?? {}, query.fieldPath)) }))
     .filter((m): m is { doc: WireDocument; at: number } => m.at !== undefined && m.at >= query.from)
     .sort((a, b) => a.at - b.at || (a.doc.name < b.doc.name ? -1 : 1));
   if (matches.length === 0) return ok([{ readTime, done: true }]);
