@@ -15,6 +15,10 @@ export interface WireDocument {
   updateTime: string;
 }
 
+/** A JSON object (not an array), as the request bodies' parts are checked. */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export const ok = (body: unknown): Answer => ({ status: 200, body });
 
 /** Google's error body: `{ error: { code, message, status } }`, `code` being the HTTP status. */

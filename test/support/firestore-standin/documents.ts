@@ -7,6 +7,7 @@ import {
   type Answer,
   alreadyExists,
   documentNotFound,
+  isObject,
   ok,
   staleVersion,
   unsupported,
@@ -33,9 +34,6 @@ export interface Documents {
   query(root: string, body: unknown): Answer;
   clear(): void;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Drops empty `fields` and `values` (an empty map or array value), as the emulator stores them. */
 function compact(value: unknown): unknown {

@@ -3,10 +3,7 @@
  * field (`d.<field>`) is at or after a value, streamed as the emulator streams it (one entry per
  * document, the last marked `done`; none found is a single `done` entry).
  */
-import { type Answer, ok, unsupported, type WireDocument } from './answers.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type Answer, isObject, ok, unsupported, type WireDocument } from './answers.js';
 
 /** A numeric wire value (`integerValue` is a string of digits), else undefined. */
 function numberOf(value: unknown): number | undefined {
