@@ -22,6 +22,7 @@ import { benchResult, markdownTable, setupLine, textTable } from './lib/bench-re
 import { type BenchSettings, runArm } from './lib/bench-run.js';
 import { backfillLines, opsMarkdown, opsText } from './lib/bench-sections.js';
 import { benchPlan } from './lib/bench-workload.js';
+import { coldNote } from './lib/cold-report.js';
 import { ensureDistBuilt } from './lib/dist-build.js';
 import { chooseStore } from './lib/state-store.js';
 
@@ -82,7 +83,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let cold: ColdStart | null = null;
   if (!flags['no-cold-start'] && buildForColdStart(say)) {
-    say(`cold start: ${COLD_TRIALS} fresh processes each of every function (dist/) and the bare ones…`);
+    say(
+      `cold start: ${COLD_TRIALS} fresh processes each of every function (dist/) and the bare ones, the sync and the reconcile on the Firestore stand-in and on the emulator…`,
+    );
     cold = await measureColdStarts(COLD_TRIALS);
   }
 
@@ -138,6 +141,7 @@ async function main(argv: readonly string[]): Promise<number> {
       '',
       markdownTable(result),
       '',
+      ...(cold ? [coldNote(cold), ''] : []),
       '## Firestore operations',
       '',
       opsMarkdown(ops),
@@ -180,10 +184,7 @@ async function main(argv: readonly string[]): Promise<number> {
     say('');
     say(textTable(result));
     say('');
-    if (result.coldStartMs)
-      say(
-        `  cold start: median of ${result.coldStartMs.trials}, Notion answering at once; ready = spawn → port taking connections; first event = its own time; warm = the same kind of event next, on the warm process.`,
-      );
+    if (result.coldStartMs) say(`  ${coldNote(result.coldStartMs)}`);
     say('');
     say(opsText(ops));
     for (const line of backfill ? ['', ...backfillLines(backfill)] : []) say(`  ${line}`);

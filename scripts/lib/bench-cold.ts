@@ -1,18 +1,29 @@
 /**
- * The cold-start part of the benchmark: each built function (Firestore store on the emulator when
- * there is one, a fresh collection prefix per trial; start-up audit on for the sync, as deployed)
- * beside bare functions-framework functions, each the median of a few fresh processes, alternating,
- * after one uncounted round that warms the emulators. Notion and Todoist answer at once (local
- * stand-ins), the webhook publishes to the Pub/Sub emulator, so the figure is the process's own
- * start-up plus its first request's work; at Notion's real 3 requests/s add ⅓ s per Notion request
- * the first event made. Each trial also sends the same kind of event once more, warm, so the
- * report can split the figure (cold-split.ts).
+ * The cold-start part of the benchmark: each built function (start-up audit on for the sync, as
+ * deployed) beside bare functions-framework functions, each the median of a few fresh processes,
+ * alternating, after one uncounted round that warms the emulators. Every outside service answers
+ * at once: Notion and Todoist are local stand-ins, the store of the headline is the Firestore
+ * stand-in (cold-stores.ts), the webhook publishes to the Pub/Sub emulator, so the figure is the
+ * process's own start-up plus its first request's own work; at Notion's real 3 requests/s add ⅓ s
+ * per Notion request the first event made. The sync and the reconcile run again with the Firestore
+ * emulator as the store, a second figure. Each trial also sends the same kind of event once more,
+ * warm, so the report can split the figure (cold-split.ts).
  */
-import { startFirestoreEmulator, startPubSubEmulator } from '../../test/support/emulators.js';
+import { startPubSubEmulator } from '../../test/support/emulators.js';
+import type { StoreOpCounts } from '../../test/support/firestore-standin/index.js';
 import { startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
 import { createTopic } from '../../test/support/pubsub-rest.js';
 import { makeProject, startTodoistFake } from '../../test/support/todoist-fake/index.js';
-import { type ColdSplit, coldSplit } from './cold-split.js';
+import {
+  COLD_FUNCTIONS,
+  type ColdFunction,
+  type ColdStart,
+  coldFigures,
+  isStoreFunction,
+  medianTotal,
+  STORE_FUNCTIONS,
+  type StoreFunction,
+} from './cold-result.js';
 import {
   type ColdStartTarget,
   type ColdTrial,
@@ -21,36 +32,11 @@ import {
   type FirstRequest,
   pushOf,
 } from './cold-start.js';
-import { median, round } from './stats.js';
-import { DEMO_CLIENT_SECRET, DEMO_PROJECT_ID, firestoreStore, MEMORY_STORE, syncEnv } from './sync-env.js';
+import { type ColdStoreKind, STORE_LABELS, startColdStores } from './cold-stores.js';
+import { DEMO_CLIENT_SECRET, DEMO_PROJECT_ID, syncEnv } from './sync-env.js';
 import { taskEventBody, todoistStamp, webhookRequest } from './todoist-payloads.js';
 
-export const COLD_FUNCTIONS = ['syncTodoistEvent', 'todoistWebhook', 'reconcileTodoist'] as const;
-export type ColdFunction = (typeof COLD_FUNCTIONS)[number];
-
-/** Median milliseconds to the first handled request, per function, beside the bare functions. */
-export type ColdStart = Record<ColdFunction, number | null> & {
-  trials: number;
-  /** The bare CloudEvent function: the figure each function is compared with. */
-  bare: number;
-  /** The bare HTTP function (the webhook's own kind), for reference. */
-  bareHttp: number;
-  /** Each function's median over the bare one of the same run. */
-  ratio: Record<ColdFunction, number | null>;
-  /** Why a function was not measured (e.g. no Pub/Sub emulator for the webhook). */
-  skipped: Partial<Record<ColdFunction, string>>;
-  /** The state store the sync and reconcile used: the Firestore emulator as deployed, else memory. */
-  store: string;
-  /** Process ready, first event, the same event warm (medians) per function and for the bare ones. */
-  split: Record<ColdFunction | 'bare' | 'bareHttp', ColdSplit | null>;
-  /** Notion requests syncTodoistEvent made before acknowledging its first event (the audit starts after it). */
-  firstEventNotionRequests: number;
-  /** The same requests by route (`GET /v1/databases/:id`, …). */
-  firstEventNotionRoutes: Record<string, number>;
-  /** Earlier names of the sync's and the bare figure, kept for readers of older results. */
-  oursMs: number;
-  bareMs: number;
-};
+export { COLD_FUNCTIONS, type ColdFunction, type ColdStart } from './cold-result.js';
 
 function strings(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -87,14 +73,6 @@ async function pubsubTopic(): Promise<{ host: string; stop(): Promise<void> } | 
   }
 }
 
-async function firestore(): Promise<{ host: string; stop(): Promise<void> } | undefined> {
-  try {
-    return await startFirestoreEmulator();
-  } catch {
-    return undefined;
-  }
-}
-
 /** One trial, tried again once: a shared machine sometimes loses a port or a start-up to another process. */
 async function trial(
   target: ColdStartTarget,
@@ -109,6 +87,8 @@ async function trial(
 }
 
 type Spec = [ColdStartTarget, FirstRequest, FirstRequest];
+/** What one trial measures: a function on a store (the headline's unless `@emulator`), or a bare function. */
+type RunKey = ColdFunction | 'bare' | 'bareHttp' | `${StoreFunction}@emulator`;
 
 /** Measures `trials` cold starts of each function and of the bare ones, alternating, and reports the medians. */
 export async function measureColdStarts(trials: number): Promise<ColdStart> {
@@ -122,11 +102,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     todoist.state.projects.set(inbox.id, inbox);
   };
   const pubsub = await pubsubTopic();
-  const fs = await firestore();
-  // As deployed: the Firestore store (on the emulator), so its client's load is in the figure;
-  // each trial gets empty collections of its own, as the sandbox is emptied for it.
-  const storeEnv = (trial: number) =>
-    fs ? firestoreStore(fs.host, `cold${Date.now().toString(36)}t${trial}`).env : MEMORY_STORE.env;
+  const stores = await startColdStores();
   try {
     const quick = { NOTION_RPS: '1000', NOTION_CONCURRENCY: '8', LOG_LEVEL: 'WARNING' };
     // The warm event does the same work as the first: a new task in an Area and a project that
@@ -142,56 +118,51 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     const body = newTask('cold0001St', 'Home', 'coldProject');
     const warmBody = newTask('cold0002St', 'Work', 'coldProject2');
     const tick = pushOf('{"tick":true}');
-    const targetsOf = (trial: number): Record<ColdFunction, Spec | string> => ({
-      syncTodoistEvent: [
-        {
-          target: 'syncTodoistEvent',
-          env: strings(syncEnv(sandbox, storeEnv(trial), { ...quick, AUDIT_ON_START: 'true' })),
-        },
-        pushOf(body),
-        pushOf(warmBody),
-      ],
-      todoistWebhook:
-        typeof pubsub === 'string'
-          ? pubsub
-          : [
-              {
-                target: 'todoistWebhook',
-                env: {
-                  TODOIST_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-                  PUBSUB_TOPIC: 'todoist-events',
-                  PUBSUB_EMULATOR_HOST: pubsub.host,
-                  GOOGLE_CLOUD_PROJECT: DEMO_PROJECT_ID,
-                  LOG_LEVEL: 'WARNING',
-                },
-              },
-              webhookPost(body),
-              webhookPost(warmBody),
-            ],
-      reconcileTodoist: [
-        {
-          target: 'reconcileTodoist',
-          env: strings(
-            syncEnv(sandbox, storeEnv(trial), {
-              ...quick,
-              TODOIST_API_TOKEN: todoist.token,
-              TODOIST_BASE_URL: todoist.url,
-            }),
-          ),
-        },
-        tick,
-        tick,
-      ],
-    });
+    const specOf = (fn: ColdFunction, store: ColdStoreKind, trial: number): Spec | string => {
+      if (fn === 'syncTodoistEvent')
+        return [
+          {
+            target: fn,
+            env: strings(syncEnv(sandbox, stores.env(store, trial), { ...quick, AUDIT_ON_START: 'true' })),
+          },
+          pushOf(body),
+          pushOf(warmBody),
+        ];
+      if (fn === 'reconcileTodoist') {
+        const extra = { ...quick, TODOIST_API_TOKEN: todoist.token, TODOIST_BASE_URL: todoist.url };
+        return [{ target: fn, env: strings(syncEnv(sandbox, stores.env(store, trial), extra)) }, tick, tick];
+      }
+      if (typeof pubsub === 'string') return pubsub;
+      const env = {
+        TODOIST_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+        PUBSUB_TOPIC: 'todoist-events',
+        PUBSUB_EMULATOR_HOST: pubsub.host,
+        GOOGLE_CLOUD_PROJECT: DEMO_PROJECT_ID,
+        LOG_LEVEL: 'WARNING',
+      };
+      return [{ target: fn, env }, webhookPost(body), webhookPost(warmBody)];
+    };
+    const variants: Array<[ColdFunction, ColdStoreKind]> = [
+      ...COLD_FUNCTIONS.map((fn): [ColdFunction, ColdStoreKind] => [fn, 'standin']),
+      ...('host' in stores.emulator
+        ? STORE_FUNCTIONS.map((fn): [ColdFunction, ColdStoreKind] => [fn, 'emulator'])
+        : []),
+    ];
     const bareSource = 'bench/bare-function.js';
-    const runs: Record<ColdFunction | 'bare' | 'bareHttp', ColdTrial[]> = {
+    const runs: Record<RunKey, ColdTrial[]> = {
       bare: [],
       bareHttp: [],
       syncTodoistEvent: [],
       todoistWebhook: [],
       reconcileTodoist: [],
+      'syncTodoistEvent@emulator': [],
+      'reconcileTodoist@emulator': [],
     };
     let routes: Record<string, number> = {};
+    const storeOps: Record<StoreFunction, StoreOpCounts | null> = {
+      syncTodoistEvent: null,
+      reconcileTodoist: null,
+    };
     // Round -1 is not counted: it warms the emulators (JVMs, like the real services, are never cold).
     for (let i = -1; i < trials; i++) {
       const keep = (list: ColdTrial[], run: ColdTrial) => {
@@ -201,66 +172,63 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       keep(runs.bare, await trial(bareEvent, pushOf(body), { warm: pushOf(warmBody) }));
       const bareHttp = { target: 'bareHttp', source: bareSource, env: {} };
       keep(runs.bareHttp, await trial(bareHttp, webhookPost(body), { warm: webhookPost(warmBody) }));
-      const targets = targetsOf(i + 1);
-      for (const fn of COLD_FUNCTIONS) {
-        const spec = targets[fn];
+      for (const [fn, store] of variants) {
+        const spec = specOf(fn, store, i + 1);
         if (typeof spec === 'string') continue;
         sandbox.reset();
         onlyInbox();
+        stores.standin.resetCounts();
         // Read as the first event is answered: what the audit sends after it is not the event's.
-        const afterFirst: Partial<Record<ColdFunction, () => void>> = {
-          syncTodoistEvent: () => {
-            routes = sandbox.counts().byRoute;
-          },
-          reconcileTodoist: () => {
-            todoist.state.projects.set(errands.id, errands);
-          },
+        const afterFirst = () => {
+          if (store === 'standin' && isStoreFunction(fn)) storeOps[fn] = stores.standin.counts();
+          if (store === 'standin' && fn === 'syncTodoistEvent') routes = sandbox.counts().byRoute;
+          if (fn === 'reconcileTodoist') todoist.state.projects.set(errands.id, errands);
         };
-        const hook = afterFirst[fn];
-        keep(
-          runs[fn],
-          await trial(spec[0], spec[1], { warm: spec[2], ...(hook ? { afterFirst: hook } : {}) }),
-        );
+        const key: RunKey = store === 'emulator' && isStoreFunction(fn) ? `${fn}@emulator` : fn;
+        keep(runs[key], await trial(spec[0], spec[1], { warm: spec[2], afterFirst }));
       }
     }
-    const total = (list: ColdTrial[]) =>
-      list.length > 0 ? round(median(list.map((t) => t.totalMs)), 0) : null;
-    const bare = total(runs.bare) ?? 0;
-    const figures = Object.fromEntries(COLD_FUNCTIONS.map((fn) => [fn, total(runs[fn])])) as Record<
-      ColdFunction,
-      number | null
-    >;
-    const ratio = Object.fromEntries(
-      COLD_FUNCTIONS.map((fn) => {
-        const ms = figures[fn];
-        return [fn, ms === null ? null : round(ms / bare, 2)];
-      }),
-    ) as Record<ColdFunction, number | null>;
-    const split = Object.fromEntries(
-      (['bare', 'bareHttp', ...COLD_FUNCTIONS] as const).map((fn) => [fn, coldSplit(runs[fn])]),
-    ) as ColdStart['split'];
+    const bare = medianTotal(runs.bare) ?? 0;
+    const head = coldFigures(runs, COLD_FUNCTIONS, bare);
+    const onEmulator = coldFigures(
+      {
+        syncTodoistEvent: runs['syncTodoistEvent@emulator'],
+        reconcileTodoist: runs['reconcileTodoist@emulator'],
+      },
+      STORE_FUNCTIONS,
+      bare,
+    );
+    const bareSplit = coldFigures(runs, ['bare', 'bareHttp'] as const, bare).split;
     const skipped: ColdStart['skipped'] = {};
-    for (const fn of COLD_FUNCTIONS) {
-      const spec = targetsOf(0)[fn];
-      if (typeof spec === 'string') skipped[fn] = spec;
-    }
+    if (typeof pubsub === 'string') skipped.todoistWebhook = pubsub;
+    if ('skipped' in stores.emulator) skipped.emulator = stores.emulator.skipped;
     return {
       trials,
       bare,
-      bareHttp: total(runs.bareHttp) ?? 0,
-      ...figures,
-      ratio,
-      split,
+      bareHttp: medianTotal(runs.bareHttp) ?? 0,
+      ...head.figures,
+      ratio: head.ratio,
+      split: { ...bareSplit, ...head.split },
       skipped,
-      store: fs ? 'Firestore emulator (REST)' : 'memory (no Firestore emulator)',
+      store: STORE_LABELS.standin,
+      emulator:
+        'host' in stores.emulator
+          ? {
+              store: STORE_LABELS.emulator,
+              ...onEmulator.figures,
+              ratio: onEmulator.ratio,
+              split: onEmulator.split,
+            }
+          : null,
+      firstEventStoreOps: storeOps,
       firstEventNotionRequests: Object.values(routes).reduce((a, b) => a + b, 0),
       firstEventNotionRoutes: routes,
-      oursMs: figures.syncTodoistEvent ?? 0,
+      oursMs: head.figures.syncTodoistEvent ?? 0,
       bareMs: bare,
     };
   } finally {
     if (typeof pubsub !== 'string') await pubsub.stop();
-    await fs?.stop();
+    await stores.stop();
     await todoist.close();
     await sandbox.close();
   }

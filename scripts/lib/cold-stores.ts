@@ -1,0 +1,56 @@
+/**
+ * The state stores of the cold-start trials. The headline uses the Firestore stand-in: like the
+ * Notion sandbox and the Todoist fake it answers at once, so the figure is the function's own
+ * start-up and first event, not the store's speed. The Firestore emulator (Java, 10–40 ms per
+ * operation on a busy machine, slower than Firestore itself) is measured beside it.
+ */
+import type { Env } from '../../src/config/index.js';
+import { startFirestoreEmulator } from '../../test/support/emulators.js';
+import { type FirestoreStandin, startFirestoreStandin } from '../../test/support/firestore-standin/index.js';
+import { firestoreStore, onPath } from './sync-env.js';
+
+/** Which store a trial uses. */
+export type ColdStoreKind = 'standin' | 'emulator';
+
+export interface ColdStores {
+  standin: FirestoreStandin;
+  /** The emulator's `host:port`, or why there is none. */
+  emulator: { host: string } | { skipped: string };
+  /** The store variables of one trial: empty collections of its own, as the sandbox is emptied for it. */
+  env(kind: ColdStoreKind, trial: number): Env;
+  stop(): Promise<void>;
+}
+
+/** Labels for the report: how each store was reached. */
+export const STORE_LABELS: Record<ColdStoreKind, string> = {
+  standin: 'Firestore REST stand-in (local, answers at once)',
+  emulator: 'Firestore emulator (REST)',
+};
+
+async function emulator(): Promise<{ host: string; stop(): Promise<void> } | string> {
+  if (!onPath('gcloud')) return 'gcloud is not on PATH, so no Firestore emulator';
+  try {
+    return await startFirestoreEmulator();
+  } catch (error) {
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    return `the Firestore emulator did not start (${first})`;
+  }
+}
+
+/** Starts the stand-in and, beside it, the emulator when it can. */
+export async function startColdStores(): Promise<ColdStores> {
+  const [standin, emu] = await Promise.all([startFirestoreStandin(), emulator()]);
+  const run = Date.now().toString(36);
+  return {
+    standin,
+    emulator: typeof emu === 'string' ? { skipped: emu } : { host: emu.host },
+    env(kind, trial) {
+      if (kind === 'standin') return firestoreStore(standin.host, `cold${run}s${trial}`).env;
+      if (typeof emu === 'string') throw new Error(`no emulator trial: ${emu}`);
+      return firestoreStore(emu.host, `cold${run}e${trial}`).env;
+    },
+    async stop() {
+      await Promise.all([standin.close(), typeof emu === 'string' ? undefined : emu.stop()]);
+    },
+  };
+}
