@@ -193,18 +193,19 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
         : run.failures.length > 0
           ? 'partial'
           : 'done';
-    // Only a complete run moves the window: a completion that failed must be seen again. The lease
-    // is freed meanwhile: a run starting before the window moved only reads more completions.
-    if (status === 'done')
-      await Promise.all([
-        writeLastRun(
-          ctx.store,
-          { completedUntil: window.until, finishedAt: ctx.now() },
-          options.userId,
-          lastRun,
-        ),
-        release(),
-      ]);
+    // Only a complete run moves the window: a completion that failed must be seen again.
+    if (status === 'done') {
+      const moved = writeLastRun(
+        ctx.store,
+        { completedUntil: window.until, finishedAt: ctx.now() },
+        options.userId,
+        lastRun,
+      );
+      // The lease is freed meanwhile: a run starting before the window moved only reads more
+      // completions. Not after a first run: the next would take itself for a first run too, and
+      // leave out the completions of tasks it does not know.
+      await Promise.all([moved, lastRun.record ? release() : moved.then(release)]);
+    }
     const report = { ...base(status), ...listed, failures: run.failures };
     const { failures: _omit, ...summary } = report;
     ctx.logger.info('reconcile finished', {
