@@ -44,15 +44,26 @@ export interface PreparedRun {
   lastRun: LastRunRead;
 }
 
-/** Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`. */
-export async function prepareRun(ctx: SyncContext, options: ReconcileOptions = {}): Promise<PreparedRun> {
+/**
+ * Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`.
+ * `early` is the last-run record read before the lease was won: one found stands (at worst older
+ * than the newest, which only widens the window); none found is read again, since a first run
+ * writes its record before it frees the lease, and taking the next run for a first one too would
+ * leave out the completions of tasks it does not know.
+ */
+export async function prepareRun(
+  ctx: SyncContext,
+  options: ReconcileOptions = {},
+  early?: Promise<LastRunRead>,
+): Promise<PreparedRun> {
   const api = ctx.todoist;
   if (!api)
     throw new ReconcileError(
       'todoist_unconfigured',
       'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
     );
-  const lastRun = await readLastRunRecord(ctx.store, options.userId);
+  const seen = await early;
+  const lastRun = seen?.record ? seen : await readLastRunRecord(ctx.store, options.userId);
   const window = windowFor(options, lastRun.record?.data, ctx.now());
   return { window, snapshot: await readSnapshot(api, window), lastRun };
 }
@@ -117,6 +128,9 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   });
 
   const leaseMs = options.leaseMs ?? 120_000;
+  // Read beside the lease, not after it: the tick's round trips one after another are its latency.
+  const early = dryRun || options.prepared ? undefined : readLastRunRecord(ctx.store, options.userId);
+  early?.catch(() => undefined); // a busy tick never asks for it
   const taken = dryRun
     ? undefined
     : await tryLease({
@@ -148,7 +162,7 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       await lease?.release();
     })());
   try {
-    const { window, snapshot, lastRun } = options.prepared ?? (await prepareRun(ctx, options));
+    const { window, snapshot, lastRun } = options.prepared ?? (await prepareRun(ctx, options, early));
     if (window.clamped)
       ctx.logger.warn(
         'the last reconcile is older than Todoist lets us look back; older completions are not seen',

@@ -121,7 +121,7 @@ describe('a scheduled reconcile asks the store only what it needs', () => {
     });
   });
 
-  it('a tick finding the lease held by another run reads it once and does nothing else', async () => {
+  it('a tick finding the lease held by another run changes nothing and asks Todoist nothing', async () => {
     // Prepare
     const { ctx, calls, count, fake, store } = await setup();
     const other = await acquireLease({
@@ -138,10 +138,12 @@ describe('a scheduled reconcile asks the store only what it needs', () => {
     // Act
     const run = await reconcile(ctx);
 
-    // Assess: busy, the holder named; one create refused and one read; no Todoist call, no
-    // other collection touched, and the other run's lease as it was.
+    // Assess: busy, the holder named; one create refused and the lease read once (beside it,
+    // the window the run would have needed); no Todoist call, no index, the other run's lease as
+    // it was.
     expect(run).toMatchObject({ status: 'busy', holder: { owner: 'elsewhere' } });
     expect(calls.slice(from).map((c) => `${c.op} ${c.collection}`)).toEqual([
+      'read reconcile',
       `write ${LEASES}`,
       `read ${LEASES}`,
     ]);
