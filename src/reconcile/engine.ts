@@ -4,7 +4,7 @@ import { applyRun, type RunInput } from './apply-run.js';
 import { tryLease } from './lease.js';
 import { planRun } from './plan-run.js';
 import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
-import { readSnapshot, type TodoistSnapshot } from './snapshot.js';
+import { readSnapshot, startActiveLists, type TodoistSnapshot } from './snapshot.js';
 import { startStoredView } from './stored-view.js';
 import {
   type CompletedWindow,
@@ -45,7 +45,8 @@ export interface PreparedRun {
 }
 
 /**
- * Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`.
+ * Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`
+ * (active tasks and projects listed while the window is read: they do not depend on it).
  * `early` is the last-run record read before the lease was won: one found stands (at worst older
  * than the newest, which only widens the window); none found is read again, since a first run
  * writes its record before it frees the lease, and taking the next run for a first one too would
@@ -62,10 +63,11 @@ export async function prepareRun(
       'todoist_unconfigured',
       'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
     );
+  const lists = startActiveLists(api);
   const seen = await early;
   const lastRun = seen?.record ? seen : await readLastRunRecord(ctx.store, options.userId);
   const window = windowFor(options, lastRun.record?.data, ctx.now());
-  return { window, snapshot: await readSnapshot(api, window), lastRun };
+  return { window, snapshot: await readSnapshot(api, window, lists), lastRun };
 }
 
 /** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */

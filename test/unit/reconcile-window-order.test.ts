@@ -99,4 +99,43 @@ describe('the completed-tasks window when runs follow each other closely', () =>
     expect(none.window.firstRun).toBe(false);
     expect(windowReads()).toBe(afterFound + 1);
   });
+
+  it('active tasks are listed while the window is read, not after', async () => {
+    // Prepare: the window's read answers only once Todoist was asked for the active tasks (or
+    // after a while, if it never is).
+    let listed = false;
+    let listedFirst: boolean | undefined;
+    const inner = createMemoryStore();
+    const store: StateStore = {
+      ...inner,
+      get: async (collection, id) => {
+        if (collection === RECONCILE_COLLECTION) {
+          const deadline = performance.now() + 1_000;
+          while (!listed && performance.now() < deadline) await new Promise((r) => setImmediate(r));
+          listedFirst ??= listed;
+        }
+        return inner.get(collection, id);
+      },
+    };
+    const ctx = await setup(store);
+    const api = ctx.todoist;
+    if (!api) throw new Error('no Todoist API');
+    const watched = {
+      ...ctx,
+      todoist: {
+        ...api,
+        getTasks: (params?: Parameters<typeof api.getTasks>[0]) => {
+          listed = true;
+          return api.getTasks(params);
+        },
+      },
+    };
+
+    // Act
+    const run = await reconcile(watched, { allowCreates: true });
+
+    // Assess
+    expect(run.status).toBe('done');
+    expect(listedFirst).toBe(true);
+  });
 });
