@@ -1,20 +1,11 @@
-import { AppError } from '../errors.js';
 import type { SyncContext } from '../handlers/context.js';
 import { applyRun, type RunInput } from './apply-run.js';
 import { tryLease } from './lease.js';
 import { planRun } from './plan-run.js';
+import { type PreparedRun, prepareRun, ReconcileError } from './prepare.js';
 import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
-import { readSnapshot, startActiveLists, type TodoistSnapshot } from './snapshot.js';
 import { startStoredView } from './stored-view.js';
-import {
-  type CompletedWindow,
-  completedWindow,
-  type LastRunDoc,
-  type LastRunRead,
-  MAX_WINDOW_MS,
-  readLastRunRecord,
-  writeLastRun,
-} from './window.js';
+import { readLastRunRecord, writeLastRun } from './window.js';
 
 export interface ReconcileOptions {
   /** Compute and report what would change; write nothing to Notion or the store. */
@@ -36,69 +27,10 @@ export interface ReconcileOptions {
   alsoPresent?: ReadonlySet<string> | undefined;
 }
 
-/** What a run reads from Todoist before it applies anything. */
-export interface PreparedRun {
-  window: CompletedWindow;
-  snapshot: TodoistSnapshot;
-  /** The last-run record the window came from: the run's own record is written over it. */
-  lastRun: LastRunRead;
-}
-
-/**
- * Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`
- * (active tasks and projects listed while the window is read: they do not depend on it).
- * `early` is the last-run record read before the lease was won: one found stands (at worst older
- * than the newest, which only widens the window); none found is read again, since a first run
- * writes its record before it frees the lease, and taking the next run for a first one too would
- * leave out the completions of tasks it does not know.
- */
-export async function prepareRun(
-  ctx: SyncContext,
-  options: ReconcileOptions = {},
-  early?: Promise<LastRunRead>,
-): Promise<PreparedRun> {
-  const api = ctx.todoist;
-  if (!api)
-    throw new ReconcileError(
-      'todoist_unconfigured',
-      'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
-    );
-  const lists = startActiveLists(api);
-  const seen = await early;
-  const lastRun = seen?.record ? seen : await readLastRunRecord(ctx.store, options.userId);
-  const window = windowFor(options, lastRun.record?.data, ctx.now());
-  return { window, snapshot: await readSnapshot(api, window, lists), lastRun };
-}
-
-/** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */
-export class ReconcileError extends AppError<'todoist_unconfigured' | 'since_invalid'> {}
-
-export function isReconcileError(value: unknown): value is ReconcileError {
-  return value instanceof ReconcileError;
-}
-
 export const RECONCILE_LEASE = 'reconcile';
 
 /** The databases whose schema every run reads: Projects for their content hash, Todos for the tasks. */
 const RUN_SCHEMAS = ['projects', 'todos'] as const;
-
-function windowFor(options: ReconcileOptions, last: LastRunDoc | undefined, now: number): CompletedWindow {
-  if (options.since === undefined) return completedWindow(last, now);
-  const since = Date.parse(options.since);
-  if (!Number.isFinite(since) || since > now)
-    throw new ReconcileError(
-      'since_invalid',
-      `since must be an ISO-8601 time in the past, not ${options.since}`,
-    );
-  const start = Math.max(since, now - MAX_WINDOW_MS);
-  // An explicit window is a request to apply its completions, known tasks or not.
-  return {
-    ...completedWindow(undefined, now),
-    since: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    firstRun: false,
-    clamped: start > since,
-  };
-}
 
 /**
  * Brings Notion in line with Todoist: lists active tasks, projects and recent completions and

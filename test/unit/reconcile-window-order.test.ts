@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { prepareRun, reconcile } from '../../src/reconcile/engine.js';
+import { reconcile } from '../../src/reconcile/engine.js';
 import { LEASES } from '../../src/reconcile/lease.js';
+import { prepareRun } from '../../src/reconcile/prepare.js';
 import { RECONCILE_COLLECTION, readLastRunRecord } from '../../src/reconcile/window.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
