@@ -13,6 +13,7 @@ import type { Lease } from './lease.js';
 import type { ReconcileCounts, ReconcileFailure } from './report.js';
 import { completedEvent, goneEvent, parentFirst, projectEvent, type TodoistSnapshot } from './snapshot.js';
 import { storedTodos } from './stored-view.js';
+import type { TodoSummary } from './todo-summary.js';
 import type { CompletedWindow } from './window.js';
 
 export interface RunInput {
@@ -23,6 +24,8 @@ export interface RunInput {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Task ids the other accounts' snapshots of this round listed (several people). */
   alsoPresent?: ReadonlySet<string> | undefined;
+  /** The stored todo states, when the run started reading them beside its Todoist reads. */
+  stored?: Promise<Map<string, TodoSummary>> | undefined;
 }
 
 export interface RunResult {
@@ -88,7 +91,7 @@ export async function applyRun(
     tick();
   });
 
-  const stored = await storedTodos(ctx.store, ctx.logger);
+  const stored = await (input.stored ?? storedTodos(ctx.store, ctx.logger));
   const applyTask = async (event: TaskEvent, opts: { createUnknown?: boolean; progress?: boolean } = {}) => {
     if (stopped()) return;
     const id = event.task.id;

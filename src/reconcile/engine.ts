@@ -1,11 +1,11 @@
-import { AppError } from '../errors.js';
 import type { SyncContext } from '../handlers/context.js';
 import { applyRun, type RunInput } from './apply-run.js';
-import { acquireLease, leaseHolder } from './lease.js';
+import { tryLease } from './lease.js';
 import { planRun } from './plan-run.js';
+import { type PreparedRun, prepareRun, ReconcileError } from './prepare.js';
 import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
-import { readSnapshot, type TodoistSnapshot } from './snapshot.js';
-import { type CompletedWindow, completedWindow, MAX_WINDOW_MS, readLastRun, writeLastRun } from './window.js';
+import { startStoredView } from './stored-view.js';
+import { readLastRunRecord, writeLastRun } from './window.js';
 
 export interface ReconcileOptions {
   /** Compute and report what would change; write nothing to Notion or the store. */
@@ -27,57 +27,10 @@ export interface ReconcileOptions {
   alsoPresent?: ReadonlySet<string> | undefined;
 }
 
-/** What a run reads from Todoist before it applies anything. */
-export interface PreparedRun {
-  window: CompletedWindow;
-  snapshot: TodoistSnapshot;
-}
-
-/** Reads the completed-tasks window of `options.userId` and the Todoist snapshot through `ctx.todoist`. */
-export async function prepareRun(ctx: SyncContext, options: ReconcileOptions = {}): Promise<PreparedRun> {
-  const api = ctx.todoist;
-  if (!api)
-    throw new ReconcileError(
-      'todoist_unconfigured',
-      'reconcile needs TODOIST_API_TOKEN or TODOIST_API_TOKENS to read Todoist',
-    );
-  const window = windowFor(options, await readLastRun(ctx.store, options.userId), ctx.now());
-  return { window, snapshot: await readSnapshot(api, window) };
-}
-
-/** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */
-export class ReconcileError extends AppError<'todoist_unconfigured' | 'since_invalid'> {}
-
-export function isReconcileError(value: unknown): value is ReconcileError {
-  return value instanceof ReconcileError;
-}
-
 export const RECONCILE_LEASE = 'reconcile';
 
 /** The databases whose schema every run reads: Projects for their content hash, Todos for the tasks. */
 const RUN_SCHEMAS = ['projects', 'todos'] as const;
-
-function windowFor(
-  options: ReconcileOptions,
-  last: Awaited<ReturnType<typeof readLastRun>>,
-  now: number,
-): CompletedWindow {
-  if (options.since === undefined) return completedWindow(last, now);
-  const since = Date.parse(options.since);
-  if (!Number.isFinite(since) || since > now)
-    throw new ReconcileError(
-      'since_invalid',
-      `since must be an ISO-8601 time in the past, not ${options.since}`,
-    );
-  const start = Math.max(since, now - MAX_WINDOW_MS);
-  // An explicit window is a request to apply its completions, known tasks or not.
-  return {
-    ...completedWindow(undefined, now),
-    since: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    firstRun: false,
-    clamped: start > since,
-  };
-}
 
 /**
  * Brings Notion in line with Todoist: lists active tasks, projects and recent completions and
@@ -109,17 +62,21 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   });
 
   const leaseMs = options.leaseMs ?? 120_000;
-  const lease = dryRun
+  // Read beside the lease, not after it: the tick's round trips one after another are its latency.
+  const early = dryRun || options.prepared ? undefined : readLastRunRecord(ctx.store, options.userId);
+  early?.catch(() => undefined); // a busy tick never asks for it
+  const taken = dryRun
     ? undefined
-    : await acquireLease({
+    : await tryLease({
         store: ctx.store,
         name: RECONCILE_LEASE,
         owner: ctx.owner,
         ttlMs: leaseMs,
         now: ctx.now,
       });
-  if (!dryRun && !lease) {
-    const holder = await leaseHolder(ctx.store, RECONCILE_LEASE, ctx.now);
+  const lease = taken?.lease;
+  if (taken && !taken.lease) {
+    const { holder } = taken;
     ctx.logger.info('another reconcile is running; this one does nothing', { holder: holder?.owner });
     return {
       ...base('busy'),
@@ -129,8 +86,17 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   // Planning reads these schemas before it touches the first task: start them now, beside the
   // store's and Todoist's answers, rather than after them (shared with the run's own reads).
   for (const db of RUN_SCHEMAS) ctx.properties(db).catch(() => undefined);
+  // The stored states (the run's index) need nothing from Todoist: read them beside its answers.
+  const view = lease ? startStoredView(ctx.store, ctx.logger) : undefined;
+  // Freed once, after the index write this run started, whichever way the run ends.
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      await view?.indexed;
+      await lease?.release();
+    })());
   try {
-    const { window, snapshot } = options.prepared ?? (await prepareRun(ctx, options));
+    const { window, snapshot, lastRun } = options.prepared ?? (await prepareRun(ctx, options, early));
     if (window.clamped)
       ctx.logger.warn(
         'the last reconcile is older than Todoist lets us look back; older completions are not seen',
@@ -145,6 +111,7 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       lease,
       onProgress: options.onProgress,
       alsoPresent: options.alsoPresent,
+      stored: view?.todos,
     };
     const listed = {
       tasks: snapshot.tasks.length,
@@ -175,8 +142,18 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
           ? 'partial'
           : 'done';
     // Only a complete run moves the window: a completion that failed must be seen again.
-    if (status === 'done')
-      await writeLastRun(ctx.store, { completedUntil: window.until, finishedAt: ctx.now() }, options.userId);
+    if (status === 'done') {
+      const moved = writeLastRun(
+        ctx.store,
+        { completedUntil: window.until, finishedAt: ctx.now() },
+        options.userId,
+        lastRun,
+      );
+      // The lease is freed meanwhile: a run starting before the window moved only reads more
+      // completions. Not after a first run: the next would take itself for a first run too, and
+      // leave out the completions of tasks it does not know.
+      await Promise.all([moved, lastRun.record ? release() : moved.then(release)]);
+    }
     const report = { ...base(status), ...listed, failures: run.failures };
     const { failures: _omit, ...summary } = report;
     ctx.logger.info('reconcile finished', {
@@ -193,6 +170,6 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       );
     return report;
   } finally {
-    await lease?.release();
+    await release();
   }
 }

@@ -1,7 +1,8 @@
 /** Reconcile: one engine (apply or dry run) behind the CLI and the scheduled CloudEvent function. */
-export { isReconcileError, ReconcileError, type ReconcileOptions, reconcile } from './engine.js';
+export { type ReconcileOptions, reconcile } from './engine.js';
 export { acquireLease, isLeaseLostError, type Lease, LeaseLostError } from './lease.js';
 export type { PlannedAction, PlannedChange } from './plan.js';
+export { isReconcileError, ReconcileError } from './prepare.js';
 export {
   type ReconcileCounts,
   type ReconcileFailure,

@@ -64,14 +64,21 @@ export async function leaseHolder(
   return snap && snap.data.leaseUntil > now() ? snap.data : undefined;
 }
 
-/** Takes the lease, or returns undefined when another live holder has it. */
-export async function acquireLease(options: LeaseOptions): Promise<Lease | undefined> {
+/** What a try for the lease found: the lease, or who holds it (undefined when a racer moved it meanwhile). */
+export type LeaseTry = { lease: Lease } | { lease?: undefined; holder: LeaseDoc | undefined };
+
+/**
+ * Takes the lease, or answers who holds it. The lease is free on almost every tick, so this
+ * creates it first and reads it only when the create finds it there (a held, expired or own one).
+ */
+export async function tryLease(options: LeaseOptions): Promise<LeaseTry> {
   const { store, name, owner, ttlMs } = options;
   const now = options.now ?? Date.now;
   const rules = { store, collection: LEASES, owner, now, isDone: () => false, resumeOwn: true };
   const doc = (): LeaseDoc => ({ name, owner, leaseUntil: now() + ttlMs, acquiredAt: now() });
-  const got = await acquireRecord(rules, name, await store.get<LeaseDoc>(LEASES, name), doc);
-  if (got.outcome !== 'won') return undefined;
+  const got = await acquireRecord(rules, name, undefined, doc);
+  if (got.outcome === 'raced') return { holder: undefined };
+  if (got.outcome !== 'won') return { holder: got.record.data };
   const holder = holdLease<LeaseDoc>(
     {
       store,
@@ -85,5 +92,10 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease | undef
     },
     got.record,
   );
-  return { owner, renew: holder.renew, lost: holder.lost, release: holder.release };
+  return { lease: { owner, renew: holder.renew, lost: holder.lost, release: holder.release } };
+}
+
+/** Takes the lease, or returns undefined when another live holder has it. */
+export async function acquireLease(options: LeaseOptions): Promise<Lease | undefined> {
+  return (await tryLease(options)).lease;
 }

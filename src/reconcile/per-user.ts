@@ -1,6 +1,7 @@
 import type { SyncContext } from '../handlers/context.js';
 import { asUser, reconcileUsers } from '../handlers/users.js';
-import { type PreparedRun, prepareRun, type ReconcileOptions, reconcile } from './engine.js';
+import { type ReconcileOptions, reconcile } from './engine.js';
+import { type PreparedRun, prepareRun } from './prepare.js';
 import type { ReconcileReport } from './report.js';
 
 /** One Todoist user's reconcile (undefined: the default token, when no user has a token of their own). */

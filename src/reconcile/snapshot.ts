@@ -19,16 +19,31 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** Active tasks and projects: what a snapshot lists whatever its window. */
+export interface ActiveLists {
+  tasks: TodoistTask[];
+  projects: TodoistProject[];
+}
+
+/**
+ * Starts listing active tasks and projects (paginated, 429-aware): they need no window, so they
+ * run while the window is read. A run that fails before it asks for them must not crash on them.
+ */
+export function startActiveLists(api: TodoistApi): Promise<ActiveLists> {
+  const lists = Promise.all([collect(api.getTasks()), collect(api.getProjects())]).then(
+    ([tasks, projects]) => ({ tasks, projects }),
+  );
+  lists.catch(() => undefined);
+  return lists;
+}
+
 /** Lists active tasks, projects and the tasks completed in [since, until] (paginated, 429-aware). */
 export async function readSnapshot(
   api: TodoistApi,
   window: { since: string; until: string },
+  lists: Promise<ActiveLists> = startActiveLists(api),
 ): Promise<TodoistSnapshot> {
-  const [tasks, projects, done] = await Promise.all([
-    collect(api.getTasks()),
-    collect(api.getProjects()),
-    collect(api.getCompletedTasks(window)),
-  ]);
+  const [{ tasks, projects }, done] = await Promise.all([lists, collect(api.getCompletedTasks(window))]);
   const active = new Set(tasks.map((t) => t.id));
   const seen = new Set<string>();
   // A recurring task's completion is listed although the task stays open with its next due date.

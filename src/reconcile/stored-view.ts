@@ -1,8 +1,8 @@
+import pLimit from 'p-limit';
 import { ENTITIES, type EntityDoc } from '../exactly-once/entity-state.js';
 import type { Logger } from '../log/logger.js';
-import { isWriteRace, type StateStore, type Stored } from '../state/store.js';
+import { isWriteRace, type StateStore } from '../state/store.js';
 import {
-  chunkCount,
   chunkId,
   decodeRows,
   INDEX,
@@ -10,9 +10,9 @@ import {
   type IndexChunk,
   type IndexMeta,
   META_ID,
-  partition,
   rowsHash,
 } from './index-chunks.js';
+import { CHUNK_WIDTH, type ReadChunks, writeIndex } from './index-write.js';
 import { summarize, type TodoSummary } from './todo-summary.js';
 
 /**
@@ -27,16 +27,13 @@ export const OVERLAP_MS = 10 * 60_000;
  */
 export const FULL_LISTING_EVERY_MS = 24 * 3_600_000;
 
-interface ReadChunks {
-  rows: string[];
-  versions: string[];
-  todos: Map<string, TodoSummary>;
-}
-
 /** The index's chunks as its meta names them; undefined if any is missing, foreign or unreadable. */
 async function readChunks(store: StateStore, meta: IndexMeta): Promise<ReadChunks | undefined> {
   if (meta.format !== INDEX_FORMAT || !Array.isArray(meta.chunks)) return undefined;
-  const docs = await Promise.all(meta.chunks.map((_, i) => store.get<IndexChunk>(INDEX, chunkId(i))));
+  const limit = pLimit(CHUNK_WIDTH);
+  const docs = await Promise.all(
+    meta.chunks.map((_, i) => limit(() => store.get<IndexChunk>(INDEX, chunkId(i)))),
+  );
   const out: ReadChunks = { rows: [], versions: [], todos: new Map() };
   for (const [i, doc] of docs.entries()) {
     if (!doc || doc.data.format !== INDEX_FORMAT || rowsHash(doc.data.rows) !== meta.chunks[i])
@@ -73,29 +70,12 @@ async function writtenSince(store: StateStore, sinceMs: number, logger: Logger |
   }
 }
 
-/** Replaces or creates a document; `version` when the caller just read it, else it is read here. */
-async function put<T extends object>(store: StateStore, id: string, data: T, version?: string) {
-  const at = version ?? (await store.get(INDEX, id))?.version;
-  return at === undefined ? store.create(INDEX, id, data) : store.update(INDEX, id, data, at);
-}
-
-/** Writes the chunks whose rows changed, then the meta that names them all (the commit point). */
-async function writeIndex(
-  store: StateStore,
-  todos: ReadonlyMap<string, TodoSummary>,
-  builtAt: number,
-  meta: Stored<IndexMeta> | undefined,
-  read: ReadChunks | undefined,
-  listedAt: number,
-): Promise<void> {
-  const previous = meta?.data.format === INDEX_FORMAT ? meta.data.chunks.length : 1;
-  const rows = partition(todos.values(), chunkCount(todos.size, previous));
-  for (const [i, text] of rows.entries())
-    if (text !== read?.rows[i])
-      await put<IndexChunk>(store, chunkId(i), { format: INDEX_FORMAT, rows: text }, read?.versions[i]);
-  const next: IndexMeta = { format: INDEX_FORMAT, builtAt, listedAt, chunks: rows.map(rowsHash) };
-  if (meta) await store.update(INDEX, META_ID, next, meta.version);
-  else await store.create(INDEX, META_ID, next);
+/** A run's view of the stored todos, read at once; the index of it is written in the background. */
+export interface StoredView {
+  /** Every stored todo state by task id; rejects when the store could not be read. */
+  todos: Promise<Map<string, TodoSummary>>;
+  /** Settles (never rejects: a failed write is logged) once the index of this view is written. */
+  indexed: Promise<void>;
 }
 
 /**
@@ -103,21 +83,49 @@ async function writeIndex(
  * overlaid with the entity documents written since it was built (less the overlap), or the whole
  * listing when there is no valid index yet. Then writes the index of this view, so an account in
  * step costs the meta, its chunks and one query, not a read per task. Entities this run writes
- * are stamped after this view's built-at time, so the next run asks for them.
+ * are stamped after this view's built-at time, so the next run asks for them. Started beside the
+ * run's Todoist reads: nothing here waits for them, and the index write waits for nothing else.
  */
+export function startStoredView(store: StateStore, logger?: Logger | undefined): StoredView {
+  const read = readView(store, logger);
+  const todos = read.then((view) => view.todos);
+  // Whoever awaits `todos` hears a failure; a run that failed before it asked must not crash on it.
+  todos.catch(() => undefined);
+  const indexed = read.then(
+    (view) => writeLogged(store, view, logger),
+    () => undefined,
+  );
+  return { todos, indexed };
+}
+
+/** The view, then its index written: for callers that need both before going on. */
 export async function storedTodos(
   store: StateStore,
   logger?: Logger | undefined,
 ): Promise<Map<string, TodoSummary>> {
+  const view = startStoredView(store, logger);
+  const todos = await view.todos;
+  await view.indexed;
+  return todos;
+}
+
+type ReadView = Awaited<ReturnType<typeof readView>>;
+
+async function readView(store: StateStore, logger: Logger | undefined) {
   // Taken before anything is read: an earlier built-at only widens the next run's question.
   const builtAt = Date.now();
   const meta = await store.get<IndexMeta>(INDEX, META_ID);
   const listedAt = meta?.data.listedAt;
   const due = listedAt === undefined || builtAt - listedAt >= FULL_LISTING_EVERY_MS;
-  const read = meta && !due ? await readChunks(store, meta.data) : undefined;
+  // The chunks and the states written since do not wait for each other (both follow from the meta).
+  const [read, written] =
+    meta && !due && meta.data.format === INDEX_FORMAT
+      ? await Promise.all([
+          readChunks(store, meta.data),
+          writtenSince(store, meta.data.builtAt - OVERLAP_MS, logger),
+        ])
+      : [undefined, undefined];
   let todos: Map<string, TodoSummary>;
-  const written =
-    meta && read ? await writtenSince(store, meta.data.builtAt - OVERLAP_MS, logger) : undefined;
   const listed = !(read && written);
   if (read && written) {
     todos = read.todos;
@@ -128,15 +136,13 @@ export async function storedTodos(
       tasks: todos.size,
     });
   }
+  const index = listed || listedAt === undefined ? builtAt : listedAt;
+  return { todos, builtAt, meta, read, listedAt: index };
+}
+
+async function writeLogged(store: StateStore, view: ReadView, logger: Logger | undefined): Promise<void> {
   try {
-    await writeIndex(
-      store,
-      todos,
-      builtAt,
-      meta,
-      read,
-      listed || listedAt === undefined ? builtAt : listedAt,
-    );
+    await writeIndex(store, view.todos, view.builtAt, view.meta, view.read, view.listedAt);
   } catch (error) {
     // Another run wrote the index meanwhile (its meta names its own chunks), or the store failed:
     // this run's view stands; the next run checks the chunks against the meta it finds.
@@ -147,5 +153,4 @@ export async function storedTodos(
         { error },
       );
   }
-  return todos;
 }

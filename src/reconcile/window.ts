@@ -1,4 +1,4 @@
-import type { StateStore } from '../state/store.js';
+import type { StateStore, Stored } from '../state/store.js';
 import { isContentionError, retryOnWriteRace } from '../state/write-race.js';
 
 /** Where reconcile keeps its own bookkeeping (the lease lives in `leases`). */
@@ -48,15 +48,33 @@ function lastRunId(userId: string | undefined): string {
   return userId === undefined ? LAST_RUN : `${LAST_RUN}.user.${encodeURIComponent(userId)}`;
 }
 
-export async function readLastRun(store: StateStore, userId?: string): Promise<LastRunDoc | undefined> {
-  return (await store.get<LastRunDoc>(RECONCILE_COLLECTION, lastRunId(userId)))?.data;
+/** The last-run record as read, with the version a write after the run can be guarded by. */
+export interface LastRunRead {
+  record: Stored<LastRunDoc> | undefined;
 }
 
-/** Records a complete run; the next one reads completed tasks from its `until` on. */
-export async function writeLastRun(store: StateStore, doc: LastRunDoc, userId?: string): Promise<void> {
+export async function readLastRunRecord(store: StateStore, userId?: string): Promise<LastRunRead> {
+  return { record: await store.get<LastRunDoc>(RECONCILE_COLLECTION, lastRunId(userId)) };
+}
+
+export async function readLastRun(store: StateStore, userId?: string): Promise<LastRunDoc | undefined> {
+  return (await readLastRunRecord(store, userId)).record?.data;
+}
+
+/**
+ * Records a complete run; the next one reads completed tasks from its `until` on. `seen`, the
+ * record as this run read it at its start, spares a second read: the write is guarded by its
+ * version (or is a create), and only a write that lost to another run reads again.
+ */
+export async function writeLastRun(
+  store: StateStore,
+  doc: LastRunDoc,
+  userId?: string,
+  seen?: LastRunRead,
+): Promise<void> {
   const id = lastRunId(userId);
-  await retryOnWriteRace(`reconcile window ${id}`, async () => {
-    const snap = await store.get<LastRunDoc>(RECONCILE_COLLECTION, id);
+  await retryOnWriteRace(`reconcile window ${id}`, async (round) => {
+    const snap = round === 0 && seen ? seen.record : await store.get<LastRunDoc>(RECONCILE_COLLECTION, id);
     // Never move the window back (a slow run finishing after a newer one).
     if (snap && snap.data.completedUntil >= doc.completedUntil) return;
     if (snap) await store.update(RECONCILE_COLLECTION, id, doc, snap.version);
