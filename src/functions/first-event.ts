@@ -40,33 +40,19 @@ export function warmSchemas(ctx: Pick<SyncContext, 'properties'>, message: Inbou
   for (const db of schemasFor(eventNameOf(message))) ctx.properties(db).catch(() => undefined);
 }
 
-type StartAudit = (ctx: SyncContext) => void;
-
-/** The start-up audit's module, imported the first time it is asked for. */
-const loadAudit = async (): Promise<StartAudit> =>
-  (await import('../audit/startup-audit.js')).startStartupAudit;
-
 /**
  * Returns a function to call after each event: the first call starts the start-up duplicate
- * audit in the background; later calls do nothing. The audit's module is loaded on the next turn
- * of the event loop, once functions-framework has written the event's answer: loaded as the
- * handler returns, its compile and first queries would run ahead of that answer, on the cold
- * event's own time.
+ * audit in the background (its module is loaded only then); later calls do nothing.
  */
-export function auditAfterFirstEvent(
-  ctx: SyncContext,
-  load: () => Promise<StartAudit> = loadAudit,
-): () => void {
+export function auditAfterFirstEvent(ctx: SyncContext): () => void {
   let started = false;
   return () => {
     if (started || !ctx.config.audit.onStart) return;
     started = true;
-    setImmediate(() => {
-      load()
-        .then((startStartupAudit) => startStartupAudit(ctx))
-        .catch((error: unknown) => {
-          ctx.logger.warn('start-up duplicate audit could not start', { audit: true, error });
-        });
-    });
+    import('../audit/startup-audit.js')
+      .then(({ startStartupAudit }) => startStartupAudit(ctx))
+      .catch((error: unknown) => {
+        ctx.logger.warn('start-up duplicate audit could not start', { audit: true, error });
+      });
   };
 }

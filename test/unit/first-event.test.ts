@@ -1,12 +1,11 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/config/index.js';
-import { auditAfterFirstEvent, eventNameOf, schemasFor } from '../../src/functions/first-event.js';
+import { eventNameOf, schemasFor } from '../../src/functions/first-event.js';
 import { createSyncFunction } from '../../src/functions/sync-function.js';
 import { createLogger } from '../../src/log/logger.js';
 import { title } from '../../src/notion/properties.js';
 import type { NotionApi } from '../../src/notion/types.js';
-import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import { fixtureJson } from '../support/todoist-fake/fixtures.js';
 import { fakeWorkspace, IDS, unitConfig } from '../support/unit-context.js';
@@ -87,24 +86,6 @@ describe('the first event after a cold start', () => {
     expect(auditSummaries(lines)).toHaveLength(1);
     const errors = lines.filter((l) => l.severity === 'ERROR' && l['duplicate_areas'] === true);
     expect(errors.map((l) => l['name'])).toEqual(['Garden']);
-  });
-
-  it("the audit's module is loaded only after the first event's answer is on its way", async () => {
-    const ctx = createSyncContext(unitConfig(), createLogger({ sink: () => undefined }), {
-      store: createMemoryStore(),
-      notion: fakeWorkspace().api,
-    });
-    const order: string[] = [];
-    const afterEvent = auditAfterFirstEvent(ctx, async () => {
-      order.push('audit module loaded');
-      return () => order.push('audit started');
-    });
-    // As functions-framework does: the handler settles, then the answer is written in a later microtask.
-    await Promise.resolve()
-      .then(afterEvent)
-      .then(() => order.push('answer written'));
-    await vi.waitFor(() => expect(order).toContain('audit started'));
-    expect(order).toEqual(['answer written', 'audit module loaded', 'audit started']);
   });
 
   it('a first event that fails still starts the audit', async () => {
