@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeFetch, type HttpFetch } from '../../src/http/node-fetch.js';
 import { createFirestoreRestStore } from '../../src/state/firestore-rest.js';
@@ -150,6 +152,24 @@ describe('the node:http transport, as the adapters use it', () => {
     expect(published).toBeInstanceOf(PublishError);
     expect((published as PublishError).transient).toBe(true);
     expect(isStateError(read) && read.code).toBe('unavailable');
+  });
+
+  it("costs a fresh process no compile of Node's bundled undici, even across a request", async () => {
+    // Prepare: a server to answer; a fresh Node (the vitest worker has loaded undici long ago).
+    const { url } = await serve((_req, res) => res.end('ok'));
+    const script = `
+      const { createNodeFetch } = await import('./src/http/node-fetch.ts');
+      const answer = await createNodeFetch()(${JSON.stringify(url)});
+      await answer.text();
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));`;
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    // Assess: an ES import of node:http would have compiled it through the lazy WebSocket export.
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual([]);
   });
 
   it('stands where the built-in fetch stood: fetch itself is one of its kind', () => {
