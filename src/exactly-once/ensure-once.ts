@@ -121,6 +121,9 @@ interface Flight {
   promise: Promise<SharedResult | undefined>;
 }
 
+/** Caps the doubling quiet period before a create past the attempts limit (2^8 index lags). */
+const MAX_QUIET_DOUBLINGS = 8;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates the exactly-once primitive over a state store. */
@@ -304,10 +307,24 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
           return undefined;
         }
         if (attempts >= maxAttempts) {
-          throw new EnsureError(
-            'create_attempts_exhausted',
-            `${attempts} creates for this ${kind} had unknown outcomes and none is visible yet`,
-          );
+          // Past the limit, each further create waits a quiet period twice the last: a page any of
+          // them made shows within the index lag, so none seen that long after the last create
+          // means none was made, and a task whose creates kept failing is not kept out for good.
+          const quietMs = deps.indexLagMs * 2 ** Math.min(attempts - maxAttempts + 1, MAX_QUIET_DOUBLINGS);
+          if (now() < lastAttemptAt + quietMs) {
+            throw new EnsureError(
+              'create_attempts_exhausted',
+              `${attempts} creates for this ${kind} had unknown outcomes and none is visible yet; the next waits until ${quietMs} ms after the last`,
+            );
+          }
+          pageId = await ops.lookup();
+          if (pageId) return { pageId: await finalise(claim, pageId, false), created: false };
+          logger.warn('creates with unknown outcomes made no page in a long quiet period; creating again', {
+            kind,
+            claim: claim.id,
+            attempts,
+            quietMs,
+          });
         }
         if (!intent) {
           const t = now();

@@ -142,3 +142,47 @@ describe('a new claim carries the intent of its first create', () => {
     expect(notion.pages).toHaveLength(0);
   });
 });
+
+describe('creates past the attempts limit', () => {
+  it('are not refused for good: after a quiet period twice the index lag with no page, one more is sent', async () => {
+    // Prepare: three creates leave and Notion makes none of them.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, LAG_MS);
+    const ops = notion.ops('t9', { born: true, script: ['unmade', 'unmade', 'unmade'] });
+    await expect(instance(store, clock).ensure('todo', 't9', ops)).rejects.toMatchObject({
+      code: 'create_attempts_exhausted',
+    });
+    // Act: a redelivery at once, then one after the quiet period.
+    const early = instance(store, clock).ensure('todo', 't9', ops);
+    await expect(early).rejects.toMatchObject({ code: 'create_attempts_exhausted' });
+    const sentEarly = notion.counts.sent;
+    clock.advance(2 * LAG_MS);
+    const late = await instance(store, clock).ensure('todo', 't9', ops);
+    // Assess: nothing sent while it was quiet, then exactly one page.
+    expect(sentEarly).toBe(3);
+    expect(late.created).toBe(true);
+    expect(notion.counts.sent).toBe(4);
+    expect(notion.pages).toHaveLength(1);
+    expect(await claimOf(store, 'todo', 't9')).toMatchObject({ state: 'ready', pageId: late.pageId });
+  });
+
+  it('adopt a page that shows during the quiet period instead of making a second', async () => {
+    // Prepare: the index lags twice what the instance assumes; the third create made a page.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const notion = clockedNotion(clock, 2 * LAG_MS);
+    const ops = notion.ops('t8', { born: true, script: ['unmade', 'unmade', 'lost'] });
+    await expect(instance(store, clock).ensure('todo', 't8', ops)).rejects.toMatchObject({
+      code: 'create_attempts_exhausted',
+    });
+    // Act
+    clock.advance(2 * LAG_MS);
+    const late = await instance(store, clock).ensure('todo', 't8', ops);
+    // Assess
+    expect(late.created).toBe(false);
+    expect(notion.counts.sent).toBe(3);
+    expect(notion.pages).toHaveLength(1);
+    expect(late.pageId).toBe(notion.pages[0]?.id);
+  });
+});
