@@ -1,6 +1,25 @@
-import { EnsureError, type EnsureOps } from '../../src/exactly-once/ensure-once.js';
+import { createEnsureOnce, EnsureError, type EnsureOps } from '../../src/exactly-once/ensure-once.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { NotionError } from '../../src/notion/errors.js';
+import type { StateStore } from '../../src/state/store.js';
 import type { FakeClock } from './fake-clock.js';
+
+/** The lease and index lag the fake-clock ensure-once tests run with. */
+export const CLOCKED = { leaseMs: 2_000, lagMs: 300 } as const;
+
+/** One instance's ensure-once on a fake clock (a 500 ms request timeout). */
+export function ensureOnClock(store: StateStore, clock: FakeClock, owner = 'a') {
+  return createEnsureOnce({
+    store,
+    logger: silentLogger,
+    owner,
+    leaseMs: CLOCKED.leaseMs,
+    indexLagMs: CLOCKED.lagMs,
+    requestTimeoutMs: 500,
+    now: clock.now,
+    sleep: clock.sleep,
+  });
+}
 
 /**
  * What one create does: `ok`; `lost` (page made, answer lost); `unmade` (sent, answer lost, no

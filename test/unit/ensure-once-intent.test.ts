@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIMS, type ClaimDoc, createEnsureOnce } from '../../src/exactly-once/ensure-once.js';
+import { CLAIMS, type ClaimDoc } from '../../src/exactly-once/ensure-once.js';
 import { docId } from '../../src/exactly-once/keys.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import { clockedNotion } from '../support/clocked-notion.js';
-import { type FakeClock, fakeClock } from '../support/fake-clock.js';
+import { CLOCKED, clockedNotion, ensureOnClock } from '../support/clocked-notion.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { recordingStore } from '../support/recording-store.js';
 
-const LEASE_MS = 2_000;
-const LAG_MS = 300;
-
-function instance(store: StateStore, clock: FakeClock, owner = 'a') {
-  return createEnsureOnce({
-    store,
-    logger: silentLogger,
-    owner,
-    leaseMs: LEASE_MS,
-    indexLagMs: LAG_MS,
-    requestTimeoutMs: 500,
-    now: clock.now,
-    sleep: clock.sleep,
-  });
-}
+const LAG_MS = CLOCKED.lagMs;
+const instance = ensureOnClock;
 
 async function claimOf(store: StateStore, kind: 'area' | 'todo', key: string) {
   return (await store.get<ClaimDoc>(CLAIMS, docId(kind, key)))?.data;

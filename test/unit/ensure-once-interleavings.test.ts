@@ -9,7 +9,7 @@ import { docId } from '../../src/exactly-once/keys.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createMemoryStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
-import { clockedNotion } from '../support/clocked-notion.js';
+import { CLOCKED, clockedNotion, ensureOnClock } from '../support/clocked-notion.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { recordingStore } from '../support/recording-store.js';
 import { stallable } from '../support/stallable-store.js';
@@ -164,19 +164,10 @@ describe('ensure-once interleavings', () => {
   });
 
   describe('an owner dies while its new claim already counts its create (fake clock)', () => {
-    const LEASE_MS = 2_000;
-    const LAG_MS = 300;
+    const LEASE_MS = CLOCKED.leaseMs;
+    const LAG_MS = CLOCKED.lagMs;
     const onClock = (store: StateStore, owner: string, clock: ReturnType<typeof fakeClock>) =>
-      createEnsureOnce({
-        store,
-        logger: silentLogger,
-        owner,
-        leaseMs: LEASE_MS,
-        indexLagMs: LAG_MS,
-        requestTimeoutMs: 500,
-        now: clock.now,
-        sleep: clock.sleep,
-      });
+      ensureOnClock(store, clock, owner);
 
     for (const death of ['hang', 'dieAfter'] as const) {
       const when = death === 'hang' ? 'before its create leaves' : 'after its create made the page';
