@@ -73,12 +73,16 @@ async function pubsubTopic(): Promise<{ host: string; stop(): Promise<void> } | 
   }
 }
 
+/** A pause before each spawn: the last trial's exit and the emulators' after-work stay out of the next. */
+const SETTLE_MS = 300;
+
 /** One trial, tried again once: a shared machine sometimes loses a port or a start-up to another process. */
 async function trial(
   target: ColdStartTarget,
   send: FirstRequest,
   options: ColdTrialOptions,
 ): Promise<ColdTrial> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   try {
     return await coldStartTrial(target, send, options);
   } catch {
@@ -88,7 +92,7 @@ async function trial(
 
 type Spec = [ColdStartTarget, FirstRequest, FirstRequest];
 /** What one trial measures: a function on a store (the headline's unless `@emulator`), or a bare function. */
-type RunKey = ColdFunction | 'bare' | 'bareHttp' | `${StoreFunction}@emulator`;
+type RunKey = ColdFunction | 'bare' | 'bareHttp' | 'bare@emulator' | `${StoreFunction}@emulator`;
 
 /** Measures `trials` cold starts of each function and of the bare ones, alternating, and reports the medians. */
 export async function measureColdStarts(trials: number): Promise<ColdStart> {
@@ -142,16 +146,11 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       };
       return [{ target: fn, env }, webhookPost(body), webhookPost(warmBody)];
     };
-    const variants: Array<[ColdFunction, ColdStoreKind]> = [
-      ...COLD_FUNCTIONS.map((fn): [ColdFunction, ColdStoreKind] => [fn, 'standin']),
-      ...('host' in stores.emulator
-        ? STORE_FUNCTIONS.map((fn): [ColdFunction, ColdStoreKind] => [fn, 'emulator'])
-        : []),
-    ];
     const bareSource = 'bench/bare-function.js';
     const runs: Record<RunKey, ColdTrial[]> = {
       bare: [],
       bareHttp: [],
+      'bare@emulator': [],
       syncTodoistEvent: [],
       todoistWebhook: [],
       reconcileTodoist: [],
@@ -163,32 +162,63 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       syncTodoistEvent: null,
       reconcileTodoist: null,
     };
-    // Round -1 is not counted: it warms the emulators (JVMs, like the real services, are never cold).
-    for (let i = -1; i < trials; i++) {
-      const keep = (list: ColdTrial[], run: ColdTrial) => {
-        if (i >= 0) list.push(run);
+    type Step = { key: RunKey; run: (round: number) => Promise<ColdTrial> };
+    const bareStep = (key: 'bare' | 'bare@emulator'): Step => ({
+      key,
+      run: () =>
+        trial({ target: 'bareEvent', source: bareSource, env: {} }, pushOf(body), { warm: pushOf(warmBody) }),
+    });
+    const fnStep = (fn: ColdFunction, store: ColdStoreKind): Step | undefined => {
+      const spec = specOf(fn, store, 0);
+      if (typeof spec === 'string') return undefined;
+      return {
+        key: store === 'emulator' && isStoreFunction(fn) ? `${fn}@emulator` : fn,
+        run: (round) => {
+          const [target, first, warm] = specOf(fn, store, round) as Spec;
+          sandbox.reset();
+          onlyInbox();
+          stores.standin.resetCounts();
+          // Read as the first event is answered: what the audit sends after it is not the event's.
+          const afterFirst = () => {
+            if (store === 'standin' && isStoreFunction(fn)) storeOps[fn] = stores.standin.counts();
+            if (store === 'standin' && fn === 'syncTodoistEvent') routes = sandbox.counts().byRoute;
+            if (fn === 'reconcileTodoist') todoist.state.projects.set(errands.id, errands);
+          };
+          return trial(target, first, { warm, afterFirst });
+        },
       };
-      const bareEvent = { target: 'bareEvent', source: bareSource, env: {} };
-      keep(runs.bare, await trial(bareEvent, pushOf(body), { warm: pushOf(warmBody) }));
-      const bareHttp = { target: 'bareHttp', source: bareSource, env: {} };
-      keep(runs.bareHttp, await trial(bareHttp, webhookPost(body), { warm: webhookPost(warmBody) }));
-      for (const [fn, store] of variants) {
-        const spec = specOf(fn, store, i + 1);
-        if (typeof spec === 'string') continue;
-        sandbox.reset();
-        onlyInbox();
-        stores.standin.resetCounts();
-        // Read as the first event is answered: what the audit sends after it is not the event's.
-        const afterFirst = () => {
-          if (store === 'standin' && isStoreFunction(fn)) storeOps[fn] = stores.standin.counts();
-          if (store === 'standin' && fn === 'syncTodoistEvent') routes = sandbox.counts().byRoute;
-          if (fn === 'reconcileTodoist') todoist.state.projects.set(errands.id, errands);
-        };
-        const key: RunKey = store === 'emulator' && isStoreFunction(fn) ? `${fn}@emulator` : fn;
-        keep(runs[key], await trial(spec[0], spec[1], { warm: spec[2], afterFirst }));
+    };
+    const present = (steps: Array<Step | undefined>): Step[] => steps.filter((x) => x !== undefined);
+    // Two phases, so the headline runs with no Firestore emulator at work beside it; within a phase
+    // the order turns each round, so no figure always follows the heaviest trial's after-work.
+    const phases: Step[][] = [
+      present([
+        bareStep('bare'),
+        {
+          key: 'bareHttp',
+          run: () =>
+            trial({ target: 'bareHttp', source: bareSource, env: {} }, webhookPost(body), {
+              warm: webhookPost(warmBody),
+            }),
+        },
+        ...COLD_FUNCTIONS.map((fn) => fnStep(fn, 'standin')),
+      ]),
+      'host' in stores.emulator
+        ? present([bareStep('bare@emulator'), ...STORE_FUNCTIONS.map((fn) => fnStep(fn, 'emulator'))])
+        : [],
+    ];
+    for (const steps of phases) {
+      // Round -1 is not counted: it warms the emulators (JVMs, like the real services, are never cold).
+      for (let i = -1; i < trials; i++) {
+        const turn = (i + 1) % Math.max(steps.length, 1);
+        for (const step of [...steps.slice(turn), ...steps.slice(0, turn)]) {
+          const run = await step.run(i + 1);
+          if (i >= 0) runs[step.key].push(run);
+        }
       }
     }
     const bare = medianTotal(runs.bare) ?? 0;
+    const emulatorBare = medianTotal(runs['bare@emulator']) ?? bare;
     const head = coldFigures(runs, COLD_FUNCTIONS, bare);
     const onEmulator = coldFigures(
       {
@@ -196,7 +226,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
         reconcileTodoist: runs['reconcileTodoist@emulator'],
       },
       STORE_FUNCTIONS,
-      bare,
+      emulatorBare,
     );
     const bareSplit = coldFigures(runs, ['bare', 'bareHttp'] as const, bare).split;
     const skipped: ColdStart['skipped'] = {};
@@ -215,6 +245,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
         'host' in stores.emulator
           ? {
               store: STORE_LABELS.emulator,
+              bare: emulatorBare,
               ...onEmulator.figures,
               ratio: onEmulator.ratio,
               split: onEmulator.split,

@@ -18,10 +18,10 @@ export function storeOpsLine(counts: StoreOpCounts): string {
 /** Which store each figure used, and why the headline uses the stand-in (one paragraph). */
 export function coldNote(cold: ColdStart): string {
   const emulator = cold.emulator
-    ? ` The sync and the reconcile are measured again with the ${cold.emulator.store} as their store ("with the Firestore emulator" rows): the same work plus the emulator's own time per request, which on this machine is slower than Firestore itself.`
+    ? ` The sync and the reconcile are measured again with the ${cold.emulator.store} as their store ("with the Firestore emulator" rows), in a phase of their own beside the bare function again, so no headline trial runs while that emulator is busy: the same work plus the emulator's own time per request, which on this machine is slower than Firestore itself.`
     : ` The Firestore emulator figures are missing: ${cold.skipped.emulator ?? 'not measured'}.`;
   return (
-    `Cold start: median of ${cold.trials} fresh processes per function; ready = spawn → port taking connections; first event = its own time; warm = the same kind of event next, on the warm process. ` +
+    `Cold start: median of ${cold.trials} fresh processes per function, in an order that turns each round; ready = spawn → port taking connections; first event = its own time; warm = the same kind of event next, on the warm process. ` +
     `Headline figures: every outside service answers at once (Notion sandbox, Todoist fake, state store: ${cold.store}), so they are the function's own start-up and first event; the store requests the first event makes are counted beside them, one round trip each.` +
     emulator
   );
@@ -49,7 +49,7 @@ export function coldRows(cold: ColdStart | null): Array<[string, string, string]
       out.push([
         `  with the Firestore emulator, ${fn} (ms)`,
         emuMs === null ? 'not measured' : `${emuMs} (${onEmulator.ratio[fn]}× bare)`,
-        `split: ${splitText(onEmulator.split[fn])}`,
+        `bare ${onEmulator.bare ?? cold.bare} in the same phase; split: ${splitText(onEmulator.split[fn])}`,
       ]);
     }
   }

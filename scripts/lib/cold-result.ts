@@ -29,7 +29,9 @@ export interface ColdFigures<F extends string> {
 export type EmulatorColdStart = Record<StoreFunction, number | null> & {
   /** How the store was reached. */
   store: string;
-  /** Each function's median over the bare one of the same run. */
+  /** The bare CloudEvent function measured in the same phase (the emulator's trials run apart). */
+  bare: number;
+  /** Each function's median over the bare one of the same phase. */
   ratio: Record<StoreFunction, number | null>;
   split: Record<StoreFunction, ColdSplit | null>;
 };

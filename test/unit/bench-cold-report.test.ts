@@ -33,6 +33,7 @@ function measured(change: (c: ColdStart) => void = () => {}): ColdStart {
     },
     emulator: {
       store: 'Firestore emulator (REST)',
+      bare: 210,
       syncTodoistEvent: 560,
       reconcileTodoist: 700,
       ratio: { syncTodoistEvent: 2.8, reconcileTodoist: 3.5 },
