@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import { isOutcomeUnknown } from '../notion/errors.js';
-import { isStateError, type StateStore, type Stored } from '../state/store.js';
+import { isStateError, isWriteRace, type StateStore, type Stored } from '../state/store.js';
 import { CLAIMS, type ClaimDoc, EnsureError, isEnsureError } from './claim-doc.js';
 import { type ClaimHandle, holdClaim } from './claim-handle.js';
 import { docId, type EntityKind, type StateKind } from './keys.js';
@@ -112,8 +112,12 @@ export interface EnsureOnce<K extends StateKind = EntityKind> {
   peek(kind: K, key: string): Promise<string | undefined>;
   /** Forgets a page found trashed or gone, so the next ensure finds or creates a live one. */
   invalidate(kind: K, key: string, pageId: string): Promise<void>;
-  /** Points a key at a page (cleanup's canonical choice). */
-  point(kind: K, key: string, pageId: string): Promise<void>;
+  /**
+   * Points a key at a page (cleanup's canonical choice, a Todo made in Notion). Waits while another
+   * live owner holds the key, and answers the page the key pointed at before when it was another,
+   * for the caller to trash.
+   */
+  point(kind: K, key: string, pageId: string): Promise<string | undefined>;
 }
 
 interface Flight {
@@ -422,22 +426,41 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     async point(kind, key, pageId) {
       await settled(kind, key);
       const id = docId(kind, key);
-      const t = now();
-      const doc: ClaimDoc = {
-        kind,
-        key: key.slice(0, 200),
-        state: 'ready',
-        owner: deps.owner,
-        leaseUntil: 0,
-        pageId,
-        attempts: 0,
-        lastAttemptAt: 0,
-        updatedAt: t,
-      };
-      const snap = await store.get<ClaimDoc>(CLAIMS, id);
-      if (snap) await store.update(CLAIMS, id, doc, snap.version);
-      else await store.create(CLAIMS, id, doc);
-      memo.set(memoKey(kind, key), pageId);
+      const deadline = now() + maxWaitMs;
+      let delay = 40;
+      for (;;) {
+        const snap = await store.get<ClaimDoc>(CLAIMS, id);
+        const held = snap?.data;
+        // An owner with a live lease may be about to create a page: overwriting its claim now would
+        // not stop that create. Its outcome is waited for, so a page it made is answered, not left live.
+        if (held && held.state !== 'ready' && held.owner !== deps.owner && held.leaseUntil > now()) {
+          if (now() < deadline) {
+            await sleep(delay / 2 + Math.random() * delay);
+            delay = Math.min(delay * 2, 500);
+            continue;
+          }
+        }
+        const doc: ClaimDoc = {
+          kind,
+          key: key.slice(0, 200),
+          state: 'ready',
+          owner: deps.owner,
+          leaseUntil: 0,
+          pageId,
+          attempts: 0,
+          lastAttemptAt: 0,
+          updatedAt: now(),
+        };
+        try {
+          if (snap) await store.update(CLAIMS, id, doc, snap.version);
+          else await store.create(CLAIMS, id, doc);
+        } catch (error) {
+          if (isWriteRace(error)) continue;
+          throw error;
+        }
+        memo.set(memoKey(kind, key), pageId);
+        return held?.state === 'ready' && held.pageId && held.pageId !== pageId ? held.pageId : undefined;
+      }
     },
   };
 }

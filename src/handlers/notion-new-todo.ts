@@ -1,6 +1,7 @@
 import { sha256 } from '../exactly-once/keys.js';
 import { readPageFields } from '../mapping/page-fields.js';
 import { type SyncCommand, todoistPriority, uuidFromHex } from '../mapping/todoist-commands.js';
+import { isPageGone } from '../notion/errors.js';
 import { textItems } from '../notion/properties.js';
 import { readText } from '../notion/property-readers.js';
 import type { NotionPage } from '../notion/types.js';
@@ -70,12 +71,12 @@ export async function syncNewTodo(
       if (status !== 'ok' || !taskId)
         throw new TodoistApiError('bad_request', `item_add refused: ${JSON.stringify(status)}`);
       // Before anything else: the item:added webhook may already be on its way.
-      await ctx.ensure.point('todo', taskId, page.id);
+      await pointAtPage(ctx, taskId, page.id);
       return taskId;
     },
   });
   const taskId = result.pageId;
-  await ctx.ensure.point('todo', taskId, page.id);
+  await pointAtPage(ctx, taskId, page.id);
   await ctx.notion.updatePage(page.id, {
     properties: {
       'Todoist ID': { rich_text: textItems(taskId) },
@@ -94,4 +95,14 @@ export async function syncNewTodo(
   }
   log.info('Todo made in Notion is now one Todoist task', { taskId, created: result.created });
   return 'created';
+}
+
+/** The task's claim points at the page made in Notion; a page its webhook made meanwhile goes to the trash. */
+async function pointAtPage(ctx: SyncContext, taskId: string, pageId: string): Promise<void> {
+  const other = await ctx.ensure.point('todo', taskId, pageId);
+  if (!other) return;
+  ctx.logger.info('a page made for the task by its webhook meanwhile is trashed', { taskId, pageId: other });
+  await ctx.notion.updatePage(other, { inTrash: true }).catch((error: unknown) => {
+    if (!isPageGone(error)) throw error;
+  });
 }

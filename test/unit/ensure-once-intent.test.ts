@@ -172,3 +172,68 @@ describe('creates past the attempts limit', () => {
     expect(late.pageId).toBe(notion.pages[0]?.id);
   });
 });
+
+describe('pointing a key at a page (a Todo made in Notion, cleanup)', () => {
+  it('waits for another owner about to create, then answers the page it made for the caller to trash', async () => {
+    // Prepare: instance w holds the task's new claim and is about to create its page.
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const id = docId('todo', 't7');
+    const pending = await store.create<ClaimDoc>(CLAIMS, id, {
+      kind: 'todo',
+      key: 't7',
+      state: 'pending',
+      owner: 'w',
+      leaseUntil: clock.now() + CLOCKED.leaseMs,
+      pageId: null,
+      attempts: 1,
+      lastAttemptAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    let finished = false;
+    clock.whileSleeping(async () => {
+      if (finished) return;
+      finished = true;
+      await store.update<ClaimDoc>(
+        CLAIMS,
+        id,
+        { ...pending.data, state: 'ready', pageId: 'page-made-by-w', leaseUntil: 0, attempts: 0 },
+        pending.version,
+      );
+    });
+    // Act
+    const replaced = await instance(store, clock).point('todo', 't7', 'page-made-in-notion');
+    // Assess: w's create was not overtaken; its page is handed back and the key shows ours.
+    expect(replaced).toBe('page-made-by-w');
+    expect(await claimOf(store, 'todo', 't7')).toMatchObject({
+      state: 'ready',
+      pageId: 'page-made-in-notion',
+    });
+  });
+
+  it('overwrites a claim whose owner died once its lease is over, with nothing to trash', async () => {
+    // Prepare
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    await store.create<ClaimDoc>(CLAIMS, docId('todo', 't6'), {
+      kind: 'todo',
+      key: 't6',
+      state: 'pending',
+      owner: 'dead',
+      leaseUntil: clock.now() + CLOCKED.leaseMs,
+      pageId: null,
+      attempts: 0,
+      lastAttemptAt: 0,
+      updatedAt: clock.now(),
+    });
+    // Act
+    const replaced = await instance(store, clock).point('todo', 't6', 'page-made-in-notion');
+    // Assess
+    expect(replaced).toBeUndefined();
+    expect(clock.now()).toBeGreaterThanOrEqual(1_800_000_000_000 + CLOCKED.leaseMs);
+    expect(await claimOf(store, 'todo', 't6')).toMatchObject({
+      state: 'ready',
+      pageId: 'page-made-in-notion',
+    });
+  });
+});

@@ -162,6 +162,32 @@ describe('a to-do made in Notion', () => {
   });
 });
 
+describe('a to-do made in Notion whose webhook outruns it', () => {
+  it('the page the webhook made before the claim pointed at ours goes to the trash: one live page', async () => {
+    // Prepare: Todoist's item:added webhook reaches instance b before a has pointed the task's claim.
+    const w = twoWayWorkspace();
+    const page = await w.notion.api.createPage(IDS.todos, { Name: title('Fix the gate') });
+    const [a, b] = [w.instance(), w.instance()];
+    const writer = a.todoistWriter;
+    if (!writer) throw new Error('two-way instances have a Todoist writer');
+    a.todoistWriter = {
+      ...writer,
+      async sync(commands) {
+        const answer = await writer.sync(commands);
+        await w.flushOutbox(b);
+        return answer;
+      },
+    };
+    // Act
+    await w.deliverNotion(a, w.notionEvent(page.id, { type: 'page.created' }));
+    // Assess
+    const live = w.notion.pages(IDS.todos).filter((p) => !p.in_trash);
+    expect(w.notion.pages(IDS.todos)).toHaveLength(2);
+    expect(live.map((p) => p.id)).toEqual([page.id]);
+    expect(w.notion.text(live[0]?.properties['Todoist ID'])).toBe([...w.tasks.keys()][0]);
+  });
+});
+
 describe('a page trashed in Notion', () => {
   it.each([
     ['ignore', undefined],
