@@ -130,6 +130,15 @@ const MAX_QUIET_DOUBLINGS = 8;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits with jitter, 40 ms doubling to 500 ms: how a caller waits for another owner's claim. */
+function backoff(sleep: (ms: number) => Promise<void>): () => Promise<void> {
+  let delay = 40;
+  return async () => {
+    await sleep(delay / 2 + Math.random() * delay);
+    delay = Math.min(delay * 2, 500);
+  };
+}
+
 /** Creates the exactly-once primitive over a state store. */
 export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureOnceDeps): EnsureOnce<K> {
   const now = deps.now ?? Date.now;
@@ -195,7 +204,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
   ): Promise<SharedResult | undefined> {
     const id = docId(kind, key);
     const deadline = now() + maxWaitMs;
-    let delay = 40;
+    const wait = backoff(sleep);
     let orphan: string | undefined;
     // A born entity's claim is created straight away; acquireRecord reads back one that exists.
     let snap = ops.born === true && ops.create ? undefined : await store.get<ClaimDoc>(CLAIMS, id);
@@ -232,8 +241,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
           `gave up waiting for the ${kind} claim ${id} after ${maxWaitMs} ms`,
         );
       }
-      await sleep(delay / 2 + Math.random() * delay);
-      delay = Math.min(delay * 2, 500);
+      await wait();
       snap = await store.get<ClaimDoc>(CLAIMS, id);
     }
   }
@@ -298,9 +306,11 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
         const attempts = intent ? recorded - 1 : recorded;
         // Only a claim this call created with no create behind it proves nothing made a page yet.
         const unseen = ops.born === true && fresh && attempts === 0 && !orphan && ops.create !== undefined;
+        let lookedAt = now();
         let pageId = unseen ? undefined : await ops.lookup();
         if (!pageId && attempts > 0 && now() < lastAttemptAt + deps.indexLagMs) {
           await sleep(lastAttemptAt + deps.indexLagMs - now());
+          lookedAt = now();
           pageId = await ops.lookup();
         }
         // A page this flight made under a claim it lost is known to exist even if the index lags.
@@ -315,14 +325,13 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
           // them made shows within the index lag, so none seen that long after the last create
           // means none was made, and a task whose creates kept failing is not kept out for good.
           const quietMs = deps.indexLagMs * 2 ** Math.min(attempts - maxAttempts + 1, MAX_QUIET_DOUBLINGS);
-          if (now() < lastAttemptAt + quietMs) {
+          // The look-up above must have started after the quiet period for its "none" to count.
+          if (lookedAt < lastAttemptAt + quietMs) {
             throw new EnsureError(
               'create_attempts_exhausted',
               `${attempts} creates for this ${kind} had unknown outcomes and none is visible yet; the next waits until ${quietMs} ms after the last`,
             );
           }
-          pageId = await ops.lookup();
-          if (pageId) return { pageId: await finalise(claim, pageId, false), created: false };
           logger.warn('creates with unknown outcomes made no page in a long quiet period; creating again', {
             kind,
             claim: claim.id,
@@ -427,18 +436,16 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
       await settled(kind, key);
       const id = docId(kind, key);
       const deadline = now() + maxWaitMs;
-      let delay = 40;
+      const wait = backoff(sleep);
       for (;;) {
         const snap = await store.get<ClaimDoc>(CLAIMS, id);
         const held = snap?.data;
         // An owner with a live lease may be about to create a page: overwriting its claim now would
         // not stop that create. Its outcome is waited for, so a page it made is answered, not left live.
-        if (held && held.state !== 'ready' && held.owner !== deps.owner && held.leaseUntil > now()) {
-          if (now() < deadline) {
-            await sleep(delay / 2 + Math.random() * delay);
-            delay = Math.min(delay * 2, 500);
-            continue;
-          }
+        const live = held && held.state !== 'ready' && held.owner !== deps.owner && held.leaseUntil > now();
+        if (live && now() < deadline) {
+          await wait();
+          continue;
         }
         const doc: ClaimDoc = {
           kind,
