@@ -3,7 +3,7 @@ import { isTodoistApiError, type TodoistApi } from '../todoist/api.js';
 import type { TodoistTask } from '../todoist/schemas.js';
 import type { TodoistSnapshot } from './snapshot.js';
 import type { TodoSummary } from './todo-summary.js';
-import { MAX_WINDOW_MS } from './window.js';
+import { iso, MAX_WINDOW_MS } from './window.js';
 
 /*
  * A page is trashed only for a task confirmed gone, never for absence alone: the task is known
@@ -15,8 +15,6 @@ import { MAX_WINDOW_MS } from './window.js';
 
 /** A completion stamped by Todoist's clock a little ahead of ours must still count. */
 const SKEW_MS = 10 * 60_000;
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Tasks the store shows live, absent from this snapshot (active and completed): ids to confirm. */
 export function goneCandidates(

@@ -4,6 +4,7 @@ import { readSnapshot, startActiveLists, type TodoistSnapshot } from './snapshot
 import {
   type CompletedWindow,
   completedWindow,
+  iso,
   type LastRunDoc,
   type LastRunRead,
   MAX_WINDOW_MS,
@@ -71,7 +72,7 @@ function windowFor(options: PrepareOptions, last: LastRunDoc | undefined, now: n
   // An explicit window is a request to apply its completions, known tasks or not.
   return {
     ...completedWindow(undefined, now),
-    since: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    since: iso(start),
     firstRun: false,
     clamped: start > since,
   };

@@ -26,7 +26,7 @@ export interface CompletedWindow {
 }
 
 /** ISO-8601 without milliseconds, as the Todoist API takes `since`/`until`. */
-function iso(ms: number): string {
+export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
