@@ -96,6 +96,14 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
     return { data: decodeFields(d.mapValue.fields ?? {}) as T, version: doc.updateTime };
   }
 
+  /** A document of a listing or a query, with its id. */
+  function listed<T extends object>(doc: RestDocument): { id: string } & Stored<T> {
+    return {
+      id: decodeURIComponent(doc.name.slice(doc.name.lastIndexOf('/') + 1)),
+      ...stored<T>(doc, doc.name),
+    };
+  }
+
   function fieldsOf(payload: object): Record<string, RestValue> {
     const expireAt: unknown = (payload as Record<string, unknown>)['expireAt'];
     const fields = encodeFields({ d: payload });
@@ -137,16 +145,7 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
     const rows = (await call('POST', ':runQuery', `list ${path} since ${sinceMs}`, query)) as
       | Array<{ document?: RestDocument }>
       | undefined;
-    return (rows ?? []).flatMap(({ document: doc }) =>
-      doc
-        ? [
-            {
-              id: decodeURIComponent(doc.name.slice(doc.name.lastIndexOf('/') + 1)),
-              ...stored<T>(doc, doc.name),
-            },
-          ]
-        : [],
-    );
+    return (rows ?? []).flatMap(({ document: doc }) => (doc ? [listed<T>(doc)] : []));
   }
 
   return {
@@ -207,11 +206,7 @@ export function createFirestoreRestStore(options: FirestoreRestOptions): StateSt
           `${path}?pageSize=300${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`,
           `list ${path}`,
         )) as { documents?: RestDocument[]; nextPageToken?: string } | undefined;
-        for (const doc of page?.documents ?? [])
-          out.push({
-            id: decodeURIComponent(doc.name.slice(doc.name.lastIndexOf('/') + 1)),
-            ...stored<T>(doc, doc.name),
-          });
+        for (const doc of page?.documents ?? []) out.push(listed<T>(doc));
         token = page?.nextPageToken ?? '';
       } while (token);
       return out;
