@@ -9,6 +9,7 @@
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';
 import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } from './config/index.js';
 import type { ServeOptions } from './config/invocation.js';
+import { type FirstEventGc, holdFirstMajorGc, processV8Flags, type SetV8Flags } from './first-event-gc.js';
 import { createLogger, type Logger } from './log/logger.js';
 
 /** The handlers to register with functions-framework, by function name. */
@@ -22,10 +23,15 @@ export interface FunctionHandlers {
 
 type Build<H> = (config: Config, logger: Logger) => H;
 
-/** Builds the handlers of one process; only the served role is configured (and loaded) up front. */
+/**
+ * Builds the handlers of one process; only the served role is configured (and loaded) up front.
+ * A serving process also keeps V8's first major collection out of its first event
+ * (first-event-gc.ts); `setV8Flags` is the process's own unless a test passes one.
+ */
 export function createFunctionHandlers(
   serve: ServeOptions,
   bootLogger: Logger = createLogger(),
+  setV8Flags: SetV8Flags = processV8Flags(),
 ): FunctionHandlers {
   const configs = new Map<ConfigRole, Config>();
   const configFor = (role: ConfigRole): Config => {
@@ -76,19 +82,29 @@ export function createFunctionHandlers(
     ),
   } satisfies Partial<Record<ConfigRole, unknown>>;
 
+  let gc: FirstEventGc | undefined;
   if (serve.role) {
     configFor(serve.role);
+    gc = holdFirstMajorGc(setV8Flags);
     const served = handlers[serve.role as keyof typeof handlers] as (() => Promise<unknown>) | undefined;
     // Loading now overlaps functions-framework's own start-up; a failure surfaces on the first event.
     served?.().catch(() => undefined);
   }
 
+  /** `call`, then the first answer of the process lets V8 collect again. */
+  const answered = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } finally {
+      gc?.release();
+    }
+  };
   return {
-    syncTodoistEvent: async (event) => (await handlers.sync())(event),
-    reconcileTodoist: async (event) => (await handlers.reconcile())(event),
-    syncNotionEvent: async (event) => (await handlers['notion-sync']())(event),
-    todoistWebhook: async (req, res) => (await handlers.webhook())(req, res),
-    notionWebhook: async (req, res) => (await handlers['notion-webhook']())(req, res),
+    syncTodoistEvent: (event) => answered(async () => (await handlers.sync())(event)),
+    reconcileTodoist: (event) => answered(async () => (await handlers.reconcile())(event)),
+    syncNotionEvent: (event) => answered(async () => (await handlers['notion-sync']())(event)),
+    todoistWebhook: (req, res) => answered(async () => (await handlers.webhook())(req, res)),
+    notionWebhook: (req, res) => answered(async () => (await handlers['notion-webhook']())(req, res)),
   };
 }
 

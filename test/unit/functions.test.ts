@@ -17,7 +17,7 @@ describe('starting the functions', () => {
     const serve = parseServeOptions([...NODE, '--target', 'todoistWebhook'], { PUBSUB_TOPIC: 'todoist' });
     let thrown: unknown;
     try {
-      createFunctionHandlers(serve, boot.logger);
+      createFunctionHandlers(serve, boot.logger, () => undefined);
     } catch (error) {
       thrown = error;
     }
@@ -30,7 +30,7 @@ describe('starting the functions', () => {
   it('a process serving another target reads no configuration until a function is called', () => {
     const boot = bootLog();
     const serve = parseServeOptions([...NODE, '--target=helloWorld'], {});
-    expect(() => createFunctionHandlers(serve, boot.logger)).not.toThrow();
+    expect(() => createFunctionHandlers(serve, boot.logger, () => undefined)).not.toThrow();
     expect(boot.lines).toEqual([]);
   });
 });
