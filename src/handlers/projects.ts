@@ -41,7 +41,11 @@ async function projectName(ctx: SyncContext, projectId: string): Promise<string>
 export async function ensureProjectForTask(ctx: SyncContext, projectId: string): Promise<string> {
   const target = projectTarget(ctx, projectId);
   const result = await ctx.ensure.ensure('project', projectId, {
-    lookup: target.lookup,
+    lookup: () => {
+      // A look-up is the step before a create, which needs the schema: read it alongside, not after.
+      ctx.properties('projects').catch(() => undefined);
+      return target.lookup();
+    },
     create: async (admit) => {
       ctx.brake?.check('project');
       const properties = projectProperties(
