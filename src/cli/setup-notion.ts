@@ -135,7 +135,9 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     if (lines.length > 0)
       io.stdout(`\nSet these variables (.env, or the functions' environment):\n${lines.join('\n')}\n`);
     if (lines.some((l) => l.includes('_DATA_SOURCE_ID=')))
-      io.stdout('(The *_DATA_SOURCE_ID ones are optional: each spares a cold instance one Notion request.)\n');
+      io.stdout(
+        '(The *_DATA_SOURCE_ID ones are optional: each spares a cold instance one Notion request.)\n',
+      );
     const complete = plan.steps.length === 0 || flags.apply;
     if (envFile && complete && lines.length > 0) {
       const path = envFile;
