@@ -18,17 +18,34 @@ export interface ConfiguredSource {
   databaseVariable: string;
 }
 
-/** A configured data source whose parent is another database (code `schema_invalid`). */
-export class DataSourceMismatchError extends NotionError {
+/**
+ * A configured data source that cannot be used, naming its variable: `schema_invalid` when it
+ * belongs to another database, `object_not_found` when Notion does not know it.
+ */
+export class ConfiguredSourceError extends NotionError {
   readonly variable: string;
-  constructor(source: ConfiguredSource, message: string) {
-    super('schema_invalid', message);
+  /** What is wrong, without the advice (the message is this, then what to do). */
+  readonly finding: string;
+  constructor(
+    source: ConfiguredSource,
+    code: 'schema_invalid' | 'object_not_found',
+    finding: string,
+    advice: string,
+    cause?: NotionError,
+  ) {
+    super(code, `${finding}: ${advice}`, {
+      cause,
+      status: cause?.status,
+      requestId: cause?.requestId,
+      apiCode: cause?.apiCode,
+    });
     this.variable = source.variable;
+    this.finding = finding;
   }
 }
 
-export function isDataSourceMismatch(value: unknown): value is DataSourceMismatchError {
-  return value instanceof DataSourceMismatchError;
+export function isConfiguredSourceError(value: unknown): value is ConfiguredSourceError {
+  return value instanceof ConfiguredSourceError;
 }
 
 const KEYS: readonly DatabaseKey[] = ['areas', 'projects', 'todos', 'people'];
@@ -59,27 +76,29 @@ export function configuredSources(
   return out;
 }
 
-/** Throws DataSourceMismatchError unless `answer` (its `GET /v1/data_sources/{id}`) belongs to the source's database. */
+/** Throws ConfiguredSourceError (schema_invalid) unless `answer` (its `GET /v1/data_sources/{id}`) belongs to the source's database. */
 export function checkParent(source: ConfiguredSource, answer: WireContainer): void {
   const parent = answer.parent?.database_id ?? undefined;
   if (parent !== undefined && sameNotionId(parent, source.databaseId)) return;
   const title = plainTitle(answer.title) || '(untitled)';
   const found = parent === undefined ? 'no parent database' : `database ${parent}`;
-  throw new DataSourceMismatchError(
+  throw new ConfiguredSourceError(
     source,
+    'schema_invalid',
     `${source.variable} (${source.dataSourceId}) is the data source "${title}" of ${found}, not of ` +
-      `${source.databaseVariable} (${source.databaseId}): set ${source.variable} to that database's data source ` +
-      `(npm run setup-notion prints it), or unset ${source.variable}`,
+      `${source.databaseVariable} (${source.databaseId})`,
+    `set ${source.variable} to that database's data source (npm run setup-notion prints it), or unset ${source.variable}`,
   );
 }
 
 /** A 404 on a configured data source, its message naming the variable to fix. */
-export function notFoundNaming(source: ConfiguredSource, error: NotionError): NotionError {
-  return new NotionError(
+export function notFoundNaming(source: ConfiguredSource, error: NotionError): ConfiguredSourceError {
+  return new ConfiguredSourceError(
+    source,
     'object_not_found',
-    `${source.variable} (${source.dataSourceId}): no such data source is shared with the integration ` +
-      `(${error.message}). A database id is not a data source id: copy it in Notion (database settings → ` +
-      `Manage data sources → Copy data source ID), let npm run setup-notion print it, or unset ${source.variable}`,
-    { cause: error, status: error.status, requestId: error.requestId, apiCode: error.apiCode },
+    `${source.variable} (${source.dataSourceId}): no such data source is shared with the integration (${error.message})`,
+    'a database id is not a data source id: copy it in Notion (database settings → Manage data sources → ' +
+      `Copy data source ID), let npm run setup-notion print it, or unset ${source.variable}`,
+    error,
   );
 }
