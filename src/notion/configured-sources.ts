@@ -19,21 +19,16 @@ export interface ConfiguredSource {
 }
 
 /**
- * A configured data source that cannot be used, naming its variable: `schema_invalid` when it
- * belongs to another database, `object_not_found` when Notion does not know it.
+ * A configured data source that cannot be used (unknown to Notion, or of another database), naming
+ * its variable. Code `schema_invalid`, as a schema to fix: the event is retried until the
+ * configuration is, and a 404 here is never mistaken for a page that is gone.
  */
 export class ConfiguredSourceError extends NotionError {
   readonly variable: string;
   /** What is wrong, without the advice (the message is this, then what to do). */
   readonly finding: string;
-  constructor(
-    source: ConfiguredSource,
-    code: 'schema_invalid' | 'object_not_found',
-    finding: string,
-    advice: string,
-    cause?: NotionError,
-  ) {
-    super(code, `${finding}: ${advice}`, {
+  constructor(source: ConfiguredSource, finding: string, advice: string, cause?: NotionError) {
+    super('schema_invalid', `${finding}: ${advice}`, {
       cause,
       status: cause?.status,
       requestId: cause?.requestId,
@@ -76,7 +71,7 @@ export function configuredSources(
   return out;
 }
 
-/** Throws ConfiguredSourceError (schema_invalid) unless `answer` (its `GET /v1/data_sources/{id}`) belongs to the source's database. */
+/** Throws ConfiguredSourceError unless `answer` (its `GET /v1/data_sources/{id}`) belongs to the source's database. */
 export function checkParent(source: ConfiguredSource, answer: WireContainer): void {
   const parent = answer.parent?.database_id ?? undefined;
   if (parent !== undefined && sameNotionId(parent, source.databaseId)) return;
@@ -84,7 +79,6 @@ export function checkParent(source: ConfiguredSource, answer: WireContainer): vo
   const found = parent === undefined ? 'no parent database' : `database ${parent}`;
   throw new ConfiguredSourceError(
     source,
-    'schema_invalid',
     `${source.variable} (${source.dataSourceId}) is the data source "${title}" of ${found}, not of ` +
       `${source.databaseVariable} (${source.databaseId})`,
     `set ${source.variable} to that database's data source (npm run setup-notion prints it), or unset ${source.variable}`,
@@ -95,7 +89,6 @@ export function checkParent(source: ConfiguredSource, answer: WireContainer): vo
 export function notFoundNaming(source: ConfiguredSource, error: NotionError): ConfiguredSourceError {
   return new ConfiguredSourceError(
     source,
-    'object_not_found',
     `${source.variable} (${source.dataSourceId}): no such data source is shared with the integration (${error.message})`,
     'a database id is not a data source id: copy it in Notion (database settings → Manage data sources → ' +
       `Copy data source ID), let npm run setup-notion print it, or unset ${source.variable}`,

@@ -45,7 +45,7 @@ describe('doctor and the configured data sources', () => {
     });
   });
 
-  it('reports a data source that belongs to another database, and passes the right one', async () => {
+  it('reports a data source of another database and one Notion does not know, and passes the right one', async () => {
     sandbox = await startNotionSandbox({});
     const env = {
       NOTION_TOKEN: 'secret-token-for-tests',
@@ -56,8 +56,9 @@ describe('doctor and the configured data sources', () => {
       NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
       NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
       NOTION_AREAS_DATA_SOURCE_ID: sandbox.dataSources.areas,
-      // The Projects data source pasted as the Todos one.
+      // The Projects data source pasted as the Todos one, and the database id as the Projects one.
       NOTION_TODOS_DATA_SOURCE_ID: sandbox.dataSources.projects,
+      NOTION_PROJECTS_DATA_SOURCE_ID: sandbox.databases.projects,
     };
     const config = loadConfig(env, 'cli');
     const api = createNotionApi({ config: config.notion, logger: silentLogger });
@@ -74,6 +75,15 @@ describe('doctor and the configured data sources', () => {
         `${sandbox.databases.projects}, not of NOTION_TODOS_DATABASE_ID (${sandbox.databases.todos})`,
       fix: expect.stringMatching(
         /^set NOTION_TODOS_DATA_SOURCE_ID to the data source of NOTION_TODOS_DATABASE_ID/,
+      ),
+    });
+    expect(lines.find((l) => l.label.startsWith('Projects'))).toMatchObject({
+      status: 'fail',
+      label: 'Projects data source (NOTION_PROJECTS_DATA_SOURCE_ID)',
+      detail: expect.stringMatching(
+        new RegExp(
+          `^NOTION_PROJECTS_DATA_SOURCE_ID \\(${sandbox.databases.projects}\\): no such data source`,
+        ),
       ),
     });
     expect(lines.find((l) => l.label.startsWith('Notion token'))).toMatchObject({ status: 'ok' });
