@@ -19,7 +19,7 @@ export interface DataSourceRead {
 /** Where a query goes, and what must hold before its answer is used. */
 export interface QueryTarget {
   path: string;
-  /** Settles once the target is known to be the database's own (a configured id is checked beside the query). */
+  /** Resolves once the target is known to be the database's own, rejects if it is not (checked beside the query). */
   checked: Promise<unknown>;
 }
 
