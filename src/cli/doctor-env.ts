@@ -33,7 +33,7 @@ const sourceFix = (db: string) =>
   `set NOTION_${db.toUpperCase()}_DATA_SOURCE_ID to the data source id npm run setup-notion prints for the ${db} database (Notion: database settings → Manage data sources → Copy data source ID), or unset it`;
 const sourceInfo = (db: string): VariableInfo => ({
   name: `NOTION_${db.toUpperCase()}_DATA_SOURCE_ID`,
-  unset: `optional: a cold instance reads the ${db} database first, one Notion request more`,
+  unset: 'optional: unset, each cold instance first reads the database to find it, one Notion request more',
   fix: sourceFix(db),
 });
 

@@ -29,7 +29,8 @@ describe('doctor and the configured data sources', () => {
     expect(lineOf({}, 'NOTION_TODOS_DATA_SOURCE_ID')).toEqual({
       status: 'skip',
       label: 'NOTION_TODOS_DATA_SOURCE_ID',
-      detail: 'not set (optional: a cold instance reads the Todos database first, one Notion request more)',
+      detail:
+        'not set (optional: unset, each cold instance first reads the database to find it, one Notion request more)',
     });
     expect(lineOf({ NOTION_AREAS_DATA_SOURCE_ID: SOURCE }, 'NOTION_AREAS_DATA_SOURCE_ID')).toMatchObject({
       status: 'ok',
