@@ -16,7 +16,8 @@ _nts_main() {
   source "$root/deploy/env.sh" || return 1
   local function_name="syncTodoistEvent" variable value
   for variable in NOTION_AREAS_DATABASE_ID NOTION_PROJECTS_DATABASE_ID NOTION_TODOS_DATABASE_ID \
-    NOTION_PEOPLE_DATABASE_ID STATE_COLLECTION_PREFIX AREA_LABEL_PREFIX SYNC_ONLY_LABEL \
+    NOTION_PEOPLE_DATABASE_ID NOTION_AREAS_DATA_SOURCE_ID NOTION_PROJECTS_DATA_SOURCE_ID \
+    NOTION_TODOS_DATA_SOURCE_ID NOTION_PEOPLE_DATA_SOURCE_ID STATE_COLLECTION_PREFIX AREA_LABEL_PREFIX SYNC_ONLY_LABEL \
     SYNC_EXCLUDE_PROJECT_IDS; do
     value="$(gcloud functions describe "$function_name" --gen2 --region="$REGION" --project="$PROJECT_ID" \
       --format="value(serviceConfig.environmentVariables.$variable)")" || return 1

@@ -11,10 +11,11 @@ export const DEMO_NOTION_TOKEN = 'demo-notion-token-local-sandbox';
 export const DEMO_CLIENT_SECRET = 'demo-todoist-client-secret';
 export const DEMO_PROJECT_ID = 'demo-nts';
 
-/** What `syncEnv` needs to know about a sandbox (its URL and database ids). */
+/** What `syncEnv` needs to know about a sandbox (its URL, database ids and their data sources). */
 export interface SandboxAddress {
   url: string;
   databases: { areas: string; projects: string; todos: string };
+  dataSources: { areas: string; projects: string; todos: string };
 }
 
 /** The state store the run uses and how to describe it to a person. */
@@ -31,6 +32,10 @@ export function syncEnv(sandbox: SandboxAddress, store: Env, extra: Env = {}): E
     NOTION_AREAS_DATABASE_ID: sandbox.databases.areas,
     NOTION_PROJECTS_DATABASE_ID: sandbox.databases.projects,
     NOTION_TODOS_DATABASE_ID: sandbox.databases.todos,
+    // As setup-notion prints them for a deployment: a cold instance reads no database first.
+    NOTION_AREAS_DATA_SOURCE_ID: sandbox.dataSources.areas,
+    NOTION_PROJECTS_DATA_SOURCE_ID: sandbox.dataSources.projects,
+    NOTION_TODOS_DATA_SOURCE_ID: sandbox.dataSources.todos,
     TODOIST_CLIENT_SECRET: DEMO_CLIENT_SECRET,
     PUBSUB_TOPIC: 'todoist-events',
     AUDIT_ON_START: 'false',

@@ -29,6 +29,14 @@ const DB_ID = '00000000000000000000000000000000';
 const dbFix = (db: string) =>
   `set NOTION_${db.toUpperCase()}_DATABASE_ID to the id of your ${db} database (the 32 hex digits in its URL) and share it with the integration, or make the databases with npm run setup-notion -- --parent <page>`;
 
+const sourceFix = (db: string) =>
+  `set NOTION_${db.toUpperCase()}_DATA_SOURCE_ID to the data source id npm run setup-notion prints for the ${db} database (Notion: database settings → Manage data sources → Copy data source ID), or unset it`;
+const sourceInfo = (db: string): VariableInfo => ({
+  name: `NOTION_${db.toUpperCase()}_DATA_SOURCE_ID`,
+  unset: 'optional: unset, each cold instance first reads the database to find it, one Notion request more',
+  fix: sourceFix(db),
+});
+
 /** The contract's variables, in the README's order. */
 export const VARIABLES: readonly VariableInfo[] = [
   {
@@ -52,6 +60,10 @@ export const VARIABLES: readonly VariableInfo[] = [
   { name: 'NOTION_PROJECTS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Projects') },
   { name: 'NOTION_TODOS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Todos') },
   { name: 'NOTION_PEOPLE_DATABASE_ID', unset: 'optional: assignee matching is off', fix: dbFix('People') },
+  sourceInfo('Areas'),
+  sourceInfo('Projects'),
+  sourceInfo('Todos'),
+  sourceInfo('People'),
   {
     name: 'TODOIST_CLIENT_SECRET',
     secret: true,
@@ -167,6 +179,11 @@ function usersLine(config: Config): CheckLine {
 
 const INFO = new Map(VARIABLES.map((v) => [v.name, v]));
 
+/** A data source id set where the Notion-Version has no data sources. */
+function ignored(name: string, config: Config | undefined): boolean {
+  return name.endsWith('_DATA_SOURCE_ID') && config?.notion.version === '2022-06-28';
+}
+
 export interface EnvCheck {
   lines: CheckLine[];
   /** Variables that failed, by name. */
@@ -212,8 +229,19 @@ export function checkEnvironment(env: Env, roles: readonly ConfigRole[]): EnvChe
         detail: problem.replace(`${name}: `, ''),
         fix: info?.fix ?? `set ${name} to a valid value (README, tuning table) or unset it for the default`,
       });
+    } else if (value !== undefined && value.trim() !== '' && ignored(name, config)) {
+      lines.push({
+        status: 'skip',
+        label: name,
+        detail: `= ${value.trim()}, ignored under Notion-Version 2022-06-28`,
+      });
     } else if (value !== undefined && value.trim() !== '') {
-      lines.push({ status: 'ok', label: name, detail: info?.secret ? 'set (hidden)' : `= ${value.trim()}` });
+      const saves = name.endsWith('_DATA_SOURCE_ID') ? ' (spares a cold instance one Notion request)' : '';
+      lines.push({
+        status: 'ok',
+        label: name,
+        detail: info?.secret ? 'set (hidden)' : `= ${value.trim()}${saves}`,
+      });
     } else if (info) {
       lines.push({ status: 'skip', label: name, detail: `not set (${info.unset})` });
     }

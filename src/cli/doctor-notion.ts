@@ -1,6 +1,7 @@
 /** The doctor's Notion probes: reachability, the token, and each configured database's properties. */
 import type { Config } from '../config/index.js';
 import { errorMessage } from '../errors.js';
+import { type ConfiguredSourceError, isConfiguredSourceError } from '../notion/configured-sources.js';
 import { isNotionError } from '../notion/errors.js';
 import { SCHEMA_SPEC } from '../notion/schema.js';
 import type { DatabaseKey, DatabaseSchema, NotionApi } from '../notion/types.js';
@@ -49,7 +50,18 @@ export function propertyLines(db: DatabaseKey, schema: DatabaseSchema): CheckLin
   return lines;
 }
 
+/** A configured data source that is unknown or belongs to another database: its own line and fix. */
+function sourceFailure(db: DatabaseKey, error: ConfiguredSourceError): CheckLine {
+  return {
+    status: 'fail',
+    label: `${LABEL[db]} data source (${error.variable})`,
+    detail: error.finding,
+    fix: `set ${error.variable} to the data source of ${variableOf(db)} (npm run setup-notion prints it; Notion: database settings → Manage data sources → Copy data source ID), or unset it: the sync then reads it from the database`,
+  };
+}
+
 function databaseFailure(db: DatabaseKey, id: string, error: unknown): CheckLine {
+  if (isConfiguredSourceError(error)) return sourceFailure(db, error);
   const label = `${LABEL[db]} database ${id}`;
   if (isNotionError(error, 'object_not_found')) {
     return {
@@ -134,7 +146,12 @@ export async function checkNotion(
         });
         return lines;
       }
-      if (!reached && isNotionError(error) && error.status !== undefined) {
+      // A data source of another database is known only from Notion's answer: Notion was reached.
+      if (
+        !reached &&
+        isNotionError(error) &&
+        (error.status !== undefined || isConfiguredSourceError(error))
+      ) {
         lines.push(reachable(base, config), { status: 'ok', label: 'Notion token accepted' });
         reached = true;
       }

@@ -27,8 +27,9 @@ with the properties they miss; nothing you have is ever renamed, retyped or dele
   --parent PAGE    id or URL of a page shared with the integration; missing databases are made in it
                    (a second run finds them there by title)
   --apply          make the changes (without it: a dry run that only prints them)
-  --env-file PATH  also write the NOTION_*_DATABASE_ID lines into this file (other lines are kept);
-                   ids already in it count as configured on the next run
+  --env-file PATH  also write the NOTION_*_DATABASE_ID and NOTION_*_DATA_SOURCE_ID lines into this
+                   file (other lines are kept); database ids already in it count as configured on
+                   the next run
   -h, --help       show this help
 
 Needs NOTION_TOKEN (and NOTION_BASE_URL / NOTION_VERSION when not the defaults).
@@ -105,7 +106,9 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     sink: (line) => io.stderr(`${line}\n`),
     secrets: secretsOf(config),
   });
-  const client = createNotionApi({ config: config.notion, logger });
+  // Setup reads each data source from its database: it is what prints them, and a stale configured
+  // one must not hide the right one.
+  const client = createNotionApi({ config: { ...config.notion, dataSources: {} }, logger });
   const input: SetupInput = {
     ...(parentPageId ? { parentPageId } : {}),
     configured,
@@ -128,10 +131,13 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
       refs = await applyPlan(notion, plan, workspace, input, (step) => io.stdout(`✔ ${stepLine(step)}\n`));
       io.stdout(`Done: ${plan.steps.length} ${plan.steps.length === 1 ? 'change' : 'changes'} made.\n`);
     }
-    const ids = Object.fromEntries(Object.entries(refs).map(([db, ref]) => [db, ref.id]));
-    const lines = envLines(ids);
+    const lines = envLines(refs);
     if (lines.length > 0)
       io.stdout(`\nSet these variables (.env, or the functions' environment):\n${lines.join('\n')}\n`);
+    if (lines.some((l) => l.includes('_DATA_SOURCE_ID=')))
+      io.stdout(
+        '(The *_DATA_SOURCE_ID ones are optional: each spares a cold instance one Notion request.)\n',
+      );
     const complete = plan.steps.length === 0 || flags.apply;
     if (envFile && complete && lines.length > 0) {
       const path = envFile;

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { createBlocks } from './blocks.js';
+import { configuredSources } from './configured-sources.js';
 import { createDatabaseCatalog } from './data-sources.js';
 import { createNotionHttp, type HttpMethod, type HttpRequestOptions } from './http.js';
 import { createLimiter, type Limiter, type LimiterStats } from './limiter.js';
@@ -49,10 +50,10 @@ export function createNotionApi(options: CreateNotionApiOptions): NotionClient {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
-  const catalog = createDatabaseCatalog(http, config.version);
+  const catalog = createDatabaseCatalog(http, config.version, configuredSources(config));
   const queries = createQueries(http, catalog, logger);
   const pages = createPages(http, catalog, config.version);
-  const schema = createSchemaReader(http, catalog, config.version);
+  const schema = createSchemaReader(catalog, config.version);
   return {
     query: queries.query,
     queryAll: queries.queryAll,

@@ -18,12 +18,16 @@ export function createQueries(http: NotionHttp, catalog: DatabaseCatalog, logger
     request: RequestOptions = {},
   ): Promise<QueryPage> {
     const priority = request.priority ?? 'normal';
-    const path = await catalog.queryPath(databaseId, priority);
+    const { path, checked } = await catalog.queryTarget(databaseId, priority);
     const body: Record<string, unknown> = { page_size: Math.min(100, Math.max(1, options.pageSize ?? 100)) };
     if (options.filter) body['filter'] = options.filter;
     if (options.sorts) body['sorts'] = options.sorts;
     if (options.startCursor) body['start_cursor'] = options.startCursor;
-    const answer = await http.request('POST', path, body, { idempotent: true, priority });
+    // Rows of a data source not yet known to be this database's are never handed out.
+    const [answer] = await Promise.all([
+      http.request('POST', path, body, { idempotent: true, priority }),
+      checked,
+    ]);
     const { list, pages } = parsePageList(answer, `POST ${path}`);
     if (list.request_status?.type === 'incomplete') {
       // Notion stops at 10,000 results and says so only here; a plain cursor loop would end silently.

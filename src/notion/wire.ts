@@ -33,6 +33,8 @@ const container = v.looseObject({
   id: v.string(),
   title: v.optional(v.array(richTextItem)),
   data_sources: v.optional(v.array(v.looseObject({ id: v.string(), name: v.optional(v.string()) }))),
+  // A data source names its database here; a configured data source id is checked against it.
+  parent: v.nullish(v.looseObject({ database_id: v.nullish(v.string()) })),
   properties: v.optional(jsonRecord(v.looseObject({ id: v.string(), type: v.string() }))),
 });
 

@@ -1,5 +1,6 @@
 /** The text setup-notion prints: the plan, conflicts, and the variables to paste. */
 import type { DatabaseKey } from '../notion/types.js';
+import type { DatabaseRef } from './notion-setup.js';
 import type { SetupPlan, SetupStep } from './plan.js';
 import { CREATE_ORDER, DATABASE_TITLES, describeProperty } from './workspace-spec.js';
 
@@ -38,9 +39,18 @@ export function planLines(plan: SetupPlan, configured: ReadonlySet<DatabaseKey>)
   return out;
 }
 
-/** `NOTION_*_DATABASE_ID=…` lines for every known database. */
-export function envLines(ids: Partial<Record<DatabaseKey, string>>): string[] {
-  return CREATE_ORDER.filter((db) => ids[db]).map(
-    (db) => `NOTION_${db.toUpperCase()}_DATABASE_ID=${ids[db]}`,
-  );
+/**
+ * `NOTION_*_DATABASE_ID=…` lines for every known database, each followed by its
+ * `NOTION_*_DATA_SOURCE_ID=…` when the version has data sources: a cold instance then skips one
+ * database read per database.
+ */
+export function envLines(refs: Partial<Record<DatabaseKey, DatabaseRef>>): string[] {
+  return CREATE_ORDER.flatMap((db) => {
+    const ref = refs[db];
+    if (!ref) return [];
+    const name = `NOTION_${db.toUpperCase()}`;
+    const lines = [`${name}_DATABASE_ID=${ref.id}`];
+    if (ref.dataSourceId) lines.push(`${name}_DATA_SOURCE_ID=${ref.dataSourceId}`);
+    return lines;
+  });
 }

@@ -707,8 +707,12 @@ describe('Notion sandbox CLI', () => {
         });
         void exited.then((code) => reject(new Error(`the CLI exited (${code}) before it was ready`)));
       });
-      const ready = JSON.parse(line) as { url: string; databases: Record<string, string> };
-      expect(Object.keys(ready)).toEqual(['url', 'databases']);
+      const ready = JSON.parse(line) as {
+        url: string;
+        databases: Record<string, string>;
+        dataSources: Record<string, string>;
+      };
+      expect(Object.keys(ready)).toEqual(['url', 'databases', 'dataSources']);
       expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(Object.keys(ready.databases).sort()).toEqual(['areas', 'people', 'projects', 'todos']);
       const notion = new Client({ auth: 'x', baseUrl: ready.url, ...quiet });
@@ -717,6 +721,7 @@ describe('Notion sandbox CLI', () => {
       })) as unknown as {
         data_sources: Array<{ id: string }>;
       };
+      expect(db.data_sources.map((d) => d.id)).toEqual([ready.dataSources['todos']]);
       const list = await notion.dataSources.query({ data_source_id: db.data_sources[0]?.id ?? '' });
       expect(list.results).toEqual([]);
     } finally {

@@ -41,11 +41,11 @@ function writes(sandbox: NotionSandbox): Record<string, number> {
   );
 }
 
-function parseEnv(text: string): Record<string, string> {
+function parseEnv(text: string, what: 'DATABASE' | 'DATA_SOURCE' = 'DATABASE'): Record<string, string> {
   return Object.fromEntries(
     text
       .split('\n')
-      .map((l) => /^(NOTION_[A-Z]+_DATABASE_ID)=(\S+)$/.exec(l))
+      .map((l) => new RegExp(`^(NOTION_[A-Z]+_${what}_ID)=(\\S+)$`).exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1] ?? '', m[2] ?? '']),
   );
@@ -107,10 +107,18 @@ describe('setup-notion on an empty page', () => {
       expect(relation('Assignee')).toBe(ids['NOTION_PEOPLE_DATABASE_ID']);
       expect(relation('Parent')).toBe(ids['NOTION_TODOS_DATABASE_ID']);
       expect(todos?.properties.find((p) => p.name === 'Priority')?.options).toEqual(['P1', 'P2', 'P3', 'P4']);
+      // Beside each database id, its data source's (none under 2022-06-28), printed and written.
+      const sources = parseEnv(applied.stdout, 'DATA_SOURCE');
+      const sourceOf = (variable: string) => made.get(ids[variable.replace('DATA_SOURCE', 'DATABASE')] ?? '');
+      expect(Object.keys(sources)).toHaveLength(version === '2022-06-28' ? 0 : 4);
+      for (const [variable, id] of Object.entries(sources)) expect(sourceOf(variable)?.dataSourceId).toBe(id);
+      expect(parseEnv(file, 'DATA_SOURCE')).toEqual(sources);
 
+      // The doctor and the sync below run with the data sources configured, as a deployment would.
       const env = {
         ...base,
         ...ids,
+        ...sources,
         STATE_STORE: 'memory',
         NOTION_INDEX_LAG_MS: '300',
         CLAIM_LEASE_MS: '30000',

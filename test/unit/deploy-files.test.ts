@@ -219,6 +219,33 @@ describe('cloudbuild.yaml deploys the three functions with the contract flags', 
   });
 });
 
+describe('cloudbuild.yaml passes the optional data source ids to every function that reads Notion', () => {
+  const KEYS = ['AREAS', 'PROJECTS', 'TODOS', 'PEOPLE'];
+
+  it.each([
+    ['syncTodoistEvent', 'sync'],
+    ['reconcileTodoist', 'reconcile'],
+    ['syncNotionEvent', 'notion-sync'],
+  ] as const)('%s: NOTION_*_DATA_SOURCE_ID from substitutions that default to "" (unset)', (fn, role) => {
+    const step = fn === 'syncNotionEvent' ? twoWayStep(fn) : deployStep(fn);
+    const vars = dict(flag(step, '--set-env-vars'));
+    for (const key of KEYS) {
+      expect(vars.get(`NOTION_${key}_DATA_SOURCE_ID`)).toBe(ref(`_NOTION_${key}_DATA_SOURCE_ID`));
+      expect(substitutions.get(`_NOTION_${key}_DATA_SOURCE_ID`)).toBe('');
+    }
+    const env = { ...deployedEnv(step), SYNC_DIRECTION: 'two-way', TODOIST_API_TOKEN: 't' };
+    expect(loadConfig(env, role).notion.dataSources).toEqual({});
+    const todos = '44444444444444444444444444444444';
+    const configured = { ...env, NOTION_TODOS_DATA_SOURCE_ID: todos };
+    expect(loadConfig(configured, role).notion.dataSources).toEqual({ todos });
+  });
+
+  it('deploy.sh passes them on when set', () => {
+    const script = read('deploy/deploy.sh');
+    for (const key of KEYS) expect(script).toContain(`NOTION_${key}_DATA_SOURCE_ID`);
+  });
+});
+
 /** A two-way step: `bash deploy/two-way-step.sh ${_SYNC_DIRECTION} functions deploy <fn> ...`. */
 function twoWayStep(fn: string): Step {
   const step = steps.find((s) => s.lists['args']?.slice(2, 5).join(' ') === `functions deploy ${fn}`);

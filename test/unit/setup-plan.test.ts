@@ -5,6 +5,7 @@ import { databaseIdsInEnvText, mergeEnvText } from '../../src/setup/env-file.js'
 import { propertyConfig } from '../../src/setup/notion-setup.js';
 import { parsePageId } from '../../src/setup/page-id.js';
 import { type CurrentDatabase, planSetup } from '../../src/setup/plan.js';
+import { envLines } from '../../src/setup/report.js';
 import { wantedProperties } from '../../src/setup/workspace-spec.js';
 
 /** A database holding every contract property, minus `without`, with `changed` types. */
@@ -137,6 +138,26 @@ describe('what a user pastes', () => {
       '# notes\nNOTION_TODOS_DATABASE_ID=new\nLOG_LEVEL=DEBUG\nNOTION_AREAS_DATABASE_ID=a\n',
     );
     expect(mergeEnvText('', { A: '1' })).toBe('A=1\n');
+  });
+
+  it('setup prints each data source id beside its database id, ready for the env file', () => {
+    const lines = envLines({
+      todos: { id: 'todos-db', dataSourceId: 'todos-ds' },
+      areas: { id: 'areas-db', dataSourceId: 'areas-ds' },
+      people: { id: 'people-db' },
+    });
+
+    expect(lines).toEqual([
+      'NOTION_AREAS_DATABASE_ID=areas-db',
+      'NOTION_AREAS_DATA_SOURCE_ID=areas-ds',
+      'NOTION_PEOPLE_DATABASE_ID=people-db',
+      'NOTION_TODOS_DATABASE_ID=todos-db',
+      'NOTION_TODOS_DATA_SOURCE_ID=todos-ds',
+    ]);
+    const file = mergeEnvText('# mine\nNOTION_TODOS_DATA_SOURCE_ID=stale\nLOG_LEVEL=DEBUG\n', {
+      NOTION_TODOS_DATA_SOURCE_ID: 'todos-ds',
+    });
+    expect(file).toBe('# mine\nNOTION_TODOS_DATA_SOURCE_ID=todos-ds\nLOG_LEVEL=DEBUG\n');
   });
 
   it('the database ids a previous run wrote are read back; placeholders and other lines are not', () => {

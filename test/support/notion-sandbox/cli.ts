@@ -1,7 +1,8 @@
 /**
  * `npm run notion-sandbox -- --port <n> [--host h] [--lag-ms ms] [--rps n] [--error-rate x] [--lost-create-rate x]
- * [--latency-ms n] [--seed n]`: serves the default schema, prints one JSON line `{"url","databases"}` on stdout when
- * ready, and runs until SIGINT/SIGTERM. Bad flags: a message on stderr and exit code 2.
+ * [--latency-ms n] [--seed n]`: serves the default schema, prints one JSON line
+ * `{"url","databases","dataSources"}` on stdout when ready, and runs until SIGINT/SIGTERM. Bad flags: a
+ * message on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
 import { startNotionSandbox } from './server.js';
@@ -66,7 +67,8 @@ try {
   process.exit(2);
 }
 const sandbox = await startNotionSandbox(options);
-process.stdout.write(`${JSON.stringify({ url: sandbox.url, databases: sandbox.databases })}\n`);
+const ready = { url: sandbox.url, databases: sandbox.databases, dataSources: sandbox.dataSources };
+process.stdout.write(`${JSON.stringify(ready)}\n`);
 const stop = () => {
   void sandbox.close().finally(() => process.exit(0));
 };
