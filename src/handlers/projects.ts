@@ -56,8 +56,8 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
 }
 
 /** A payload without a name keeps the shown one (a placeholder when there is none): never blanked. */
-function projectNameOrKept(project: { id: string; name: string }, before: Stored<EntityDoc> | undefined) {
-  return project.name.trim() || storedTitle(before?.data.desired) || placeholderName(project.id);
+function projectNameOrKept(project: { id: string; name: string }, before: EntityDoc | null) {
+  return project.name.trim() || storedTitle(before?.desired) || placeholderName(project.id);
 }
 
 /** The Notion properties of a Project page (only those the database has). */
@@ -69,8 +69,21 @@ export function projectProperties(available: ReadonlySet<string>, projectId: str
 
 export type ProjectOutcome = 'applied' | 'unchanged' | 'stale' | 'duplicate';
 
+export interface SyncProjectOptions {
+  /**
+   * The project's entity document as the caller listed it a moment ago (null: the listing had
+   * none), spared a read. Only a reconcile passes it: every write it leads to is guarded by the
+   * listed version (or is a create), so a state an event committed since is read and decided on.
+   */
+  known?: Stored<EntityDoc> | null | undefined;
+}
+
 /** project:added/updated upsert the Project page; project:archived/deleted trash it. */
-export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promise<ProjectOutcome> {
+export async function syncProject(
+  ctx: SyncContext,
+  event: ProjectEvent,
+  options: SyncProjectOptions = {},
+): Promise<ProjectOutcome> {
   const project = event.project;
   const isDelete =
     event.eventName === 'project:deleted' ||
@@ -80,7 +93,10 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
   const version = eventVersion(event);
   const target = projectTarget(ctx, project.id);
   return ctx.memory.serial.project(project.id, async () => {
-    const before = await readEntity(ctx.store, 'project', project.id);
+    const before =
+      options.known === undefined
+        ? await readEntity(ctx.store, 'project', project.id)
+        : (options.known ?? undefined);
     const verdict = before && decide(before.data, { version, isDelete, canRevive: true });
     if (verdict === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', {
@@ -91,9 +107,16 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
     }
     // A redelivery of a shown state: one read, no write, no Notion request.
     if (verdict === 'duplicate' && before && isShown(before.data)) return 'duplicate';
-    const properties = isDelete
-      ? null
-      : projectProperties(await ctx.properties('projects'), project.id, projectNameOrKept(project, before));
+    const available = isDelete ? undefined : await ctx.properties('projects');
+    // Built from the state the commit decides on, which may be newer than `before`.
+    const state = (previous: EntityDoc | null) => {
+      const properties = projectProperties(
+        available ?? new Set(),
+        project.id,
+        projectNameOrKept(project, previous),
+      );
+      return { desired: JSON.stringify(properties), desiredHash: contentHash(properties) };
+    };
     const outcome = await commitDesired(
       ctx.store,
       'project',
@@ -102,8 +125,9 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
         version,
         isDelete,
         canRevive: true,
-        desired: properties ? JSON.stringify(properties) : null,
-        desiredHash: properties ? contentHash(properties) : 'deleted',
+        ...(isDelete
+          ? { desired: null, desiredHash: 'deleted' }
+          : { ...state(before?.data ?? null), merge: state }),
       },
       ctx.now,
       before ?? null,

@@ -112,6 +112,7 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       onProgress: options.onProgress,
       alsoPresent: options.alsoPresent,
       stored: view?.todos,
+      projects: view?.projects,
     };
     const listed = {
       tasks: snapshot.tasks.length,
