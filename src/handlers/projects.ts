@@ -1,5 +1,7 @@
+import { CLAIMS, type ClaimDoc } from '../exactly-once/claim-doc.js';
 import { contentHash } from '../exactly-once/content-hash.js';
 import { commitDesired, type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
+import { docId } from '../exactly-once/keys.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedTitle } from '../mapping/sparse-task.js';
 import { richText, title } from '../notion/properties.js';
@@ -107,6 +109,13 @@ export async function syncProject(
     }
     // A redelivery of a shown state: one read, no write, no Notion request.
     if (verdict === 'duplicate' && before && isShown(before.data)) return 'duplicate';
+    // Listed absent: the state is created and its page ensured next, so the claim's read leaves
+    // now, beside that create, rather than after it.
+    const claim =
+      options.known === null && !isDelete
+        ? ctx.store.get<ClaimDoc>(CLAIMS, docId('project', project.id))
+        : undefined;
+    claim?.catch(() => undefined);
     const available = isDelete ? undefined : await ctx.properties('projects');
     // Built from the state the commit decides on, which may be newer than `before`.
     const state = (previous: EntityDoc | null) => {
@@ -133,6 +142,6 @@ export async function syncProject(
       before ?? null,
     );
     if (outcome.verdict === 'stale') return 'stale';
-    return applyEntity(ctx, target, outcome.stored);
+    return applyEntity(ctx, target, outcome.stored, claim ? { claim } : {});
   });
 }

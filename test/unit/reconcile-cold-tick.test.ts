@@ -62,20 +62,22 @@ describe('the store requests of a cold reconcile tick', () => {
     expect(await readLastRun(ctx.store)).toBeDefined();
   });
 
-  it('the first tick with one new project: its state is created without a read, the listing said it has none', async () => {
+  it('the first tick with one new project: its state is created without a read, the listing said it has none, beside its claim read', async () => {
     // Prepare
     const { ctx, calls, count, projectPages } = await setup(['pInbox']);
 
     // Act
     const run = await reconcile(ctx, { allowCreates: true });
 
-    // Assess: one page; the window read once, no entity read (15 requests before, 13 now).
+    // Assess: one page; the window read once, no entity read (15 requests before, 13 now), and
+    // the claim read sent before the state's create, not after its answer.
     expect(run).toMatchObject({ status: 'done', projectsApplied: 1 });
     expect(projectPages()).toEqual(['pInbox']);
     expect(count(0, 'get reconcile')).toBe(1);
     expect(count(0, 'get entities')).toBe(0);
     expect(count(0, 'create entities')).toBe(1);
     expect(calls).toHaveLength(13);
+    expect(calls.indexOf('get claims')).toBeLessThan(calls.indexOf('create entities'));
   });
 
   it('the daily listing spares each project its read; an hourly tick over the index reads each', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLAIMS } from '../../src/exactly-once/claim-doc.js';
 import { ENTITIES } from '../../src/exactly-once/entity-state.js';
-import type { SyncContext } from '../../src/handlers/context.js';
 import { handleMessage } from '../../src/handlers/handle-message.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { reconcile } from '../../src/reconcile/engine.js';
@@ -32,45 +32,74 @@ function projectUpdated(name: string, updatedAt: number) {
   return { body: Buffer.from(body), attributes: { deliveryId: `d-${name}` }, messageId: `m-${name}` };
 }
 
+/** Where the webhook lands: right after the run's listing answered, or once the run read pA's claim (none), before its state's create. */
+type Moment = 'after the listing' | 'after the claim read';
+
 /**
  * Todoist lists project pA as `listed` (stamped T0); the store is fresh, so the run lists every
- * state and finds none for pA; right after that listing answered, a webhook for pA is handled.
+ * state and finds none for pA. At `moment`, another instance handles a webhook for pA.
  */
-async function raceAfterListing(listed: string, event: ReturnType<typeof projectUpdated>) {
+async function race(listed: string, event: ReturnType<typeof projectUpdated>, moment: Moment) {
   const fake = await startTodoistFake({
     projects: [makeProject({ id: 'pA', name: listed, updated_at: stamp(T0) })],
   });
   fakes.push(fake);
-  const recorded = recordingStore(createMemoryStore());
-  let ctx: SyncContext | undefined;
+  const config = unitConfig({ TODOIST_API_TOKEN: fake.token, TODOIST_BASE_URL: fake.url }, 'reconcile');
+  const notion = fakeWorkspace();
+  const inner = createMemoryStore();
+  const instance = (store: StateStore) =>
+    createSyncContext(config, silentLogger, {
+      store,
+      notion: notion.api,
+      todoist: createTodoistApi({ token: fake.token, baseUrl: fake.url, sleep: async () => {} }),
+    });
+  const other = instance(inner);
+  const recorded = recordingStore(inner);
   let afterEvent = -1;
+  let claimRead: Promise<unknown> | undefined;
+  const land = async (now: boolean) => {
+    if (!now || afterEvent >= 0) return;
+    await handleMessage(other, event);
+    afterEvent = recorded.calls.length;
+  };
   const store: StateStore = {
     ...recorded.view,
     list: async <T extends object>(collection: string) => {
       const docs = await recorded.view.list<T>(collection);
-      if (collection === ENTITIES && ctx && afterEvent < 0) {
-        await handleMessage(ctx, event);
-        afterEvent = recorded.calls.length;
-      }
+      await land(collection === ENTITIES && moment === 'after the listing');
       return docs;
     },
+    get: <T extends object>(collection: string, id: string) => {
+      const doc = recorded.view.get<T>(collection, id);
+      if (collection === CLAIMS) claimRead ??= doc;
+      return doc;
+    },
+    create: async <T extends object>(collection: string, id: string, data: T) => {
+      const read = collection === ENTITIES && moment === 'after the claim read' ? claimRead : undefined;
+      await land(read !== undefined && (await read) === undefined);
+      return recorded.view.create<T>(collection, id, data);
+    },
   };
-  const config = unitConfig({ TODOIST_API_TOKEN: fake.token, TODOIST_BASE_URL: fake.url }, 'reconcile');
-  const todoist = createTodoistApi({ token: fake.token, baseUrl: fake.url, sleep: async () => {} });
-  const notion = fakeWorkspace();
-  ctx = createSyncContext(config, silentLogger, { store, notion: notion.api, todoist });
-  const run = await reconcile(ctx, { allowCreates: true });
+  const run = await reconcile(instance(store), { allowCreates: true });
   const pages = notion.pages(IDS.projects).filter((p) => notion.text(p.properties['Todoist ID']) === 'pA');
-  const entityCalls = recorded.calls.slice(afterEvent).filter((c) => c.endsWith(` ${ENTITIES}`));
-  return { run, pages, names: pages.map((p) => notion.text(p.properties['Name'])), entityCalls };
+  const after = (collection: string) =>
+    recorded.calls.slice(afterEvent).filter((c) => c.endsWith(` ${collection}`));
+  return {
+    run,
+    pages,
+    names: pages.map((p) => notion.text(p.properties['Name'])),
+    entityCalls: after(ENTITIES),
+    claimCalls: after(CLAIMS),
+  };
 }
 
 describe('a webhook creates a project state between the reconcile listing and its apply', () => {
   it('a newer webhook: one page, the webhook’s name; the run, refused its create, reads the state and stands back', async () => {
     // Act
-    const { run, names, entityCalls } = await raceAfterListing(
+    const { run, names, entityCalls } = await race(
       'Alpha',
       projectUpdated('Alpha, renamed', T0 + 1_000),
+      'after the listing',
     );
 
     // Assess: the create the listing allowed found the state there, read it, and found it newer.
@@ -81,14 +110,32 @@ describe('a webhook creates a project state between the reconcile listing and it
 
   it('an older webhook: one page, the listed name; the run applies its newer state to the webhook’s page', async () => {
     // Act
-    const { run, names, entityCalls } = await raceAfterListing(
+    const { run, names, entityCalls } = await race(
       'Alpha',
       projectUpdated('Alpha, before', T0 - 1_000),
+      'after the listing',
     );
 
     // Assess
     expect(run).toMatchObject({ status: 'done', projectsApplied: 1 });
     expect(names).toEqual(['Alpha']);
     expect(entityCalls.slice(0, 3)).toEqual([`create ${ENTITIES}`, `get ${ENTITIES}`, `update ${ENTITIES}`]);
+  });
+
+  it('an older webhook landing after the run read the claim: the run’s stale read of it still ends on the webhook’s page', async () => {
+    // Act: the run read pA's claim (none yet) beside its state's create; the other instance then
+    // made the state, the claim and the page.
+    const { run, names, entityCalls, claimCalls } = await race(
+      'Alpha',
+      projectUpdated('Alpha, before', T0 - 1_000),
+      'after the claim read',
+    );
+
+    // Assess: one page, with the run's newer name; the claim it read as absent was created by the
+    // other instance, so its create was refused and the claim read again: the other's page adopted.
+    expect(run).toMatchObject({ status: 'done', projectsApplied: 1 });
+    expect(names).toEqual(['Alpha']);
+    expect(entityCalls.slice(0, 3)).toEqual([`create ${ENTITIES}`, `get ${ENTITIES}`, `update ${ENTITIES}`]);
+    expect(claimCalls).toEqual([`create ${CLAIMS}`, `get ${CLAIMS}`]);
   });
 });
