@@ -87,7 +87,9 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   // store's and Todoist's answers, rather than after them (shared with the run's own reads).
   for (const db of RUN_SCHEMAS) ctx.properties(db).catch(() => undefined);
   // The stored states (the run's index) need nothing from Todoist: read them beside its answers.
-  const view = lease ? startStoredView(ctx.store, ctx.logger) : undefined;
+  // No window found most likely means no index either: the states are listed at once.
+  const listNow = early?.then((seen) => seen.record === undefined);
+  const view = lease ? startStoredView(ctx.store, ctx.logger, { listNow }) : undefined;
   // Freed once, after the index write this run started, whichever way the run ends.
   let released: Promise<void> | undefined;
   const release = () =>

@@ -71,14 +71,25 @@ function listsAll(meta: Stored<IndexMeta> | undefined, builtAt: number): boolean
  * are stamped after this view's built-at time, so the next run asks for them. Started beside the
  * run's Todoist reads: nothing here waits for them, and the index write waits for nothing else.
  */
-export function startStoredView(store: StateStore, logger?: Logger | undefined): StoredView {
+export function startStoredView(
+  store: StateStore,
+  logger?: Logger | undefined,
+  options: { listNow?: Promise<boolean> | undefined } = {},
+): StoredView {
   // Taken before anything is read: an earlier built-at only widens the next run's question.
   const builtAt = Date.now();
   const meta = store.get<IndexMeta>(INDEX, META_ID);
-  const read = meta.then((found) => readView(store, logger, builtAt, found));
+  // A run that expects no index lists as soon as it knows, beside the meta's read rather than
+  // after its answer; a listing so started is used whatever the meta says (the index stands for it).
+  const listing = (options.listNow ?? Promise.resolve(false)).then(
+    (now) => (now ? listedStates(store) : undefined),
+    () => undefined,
+  );
+  listing.catch(() => undefined);
+  const read = meta.then(async (found) => readView(store, logger, builtAt, found, await listing));
   const todos = read.then((view) => view.todos);
-  const projects = meta.then((found) =>
-    listsAll(found, builtAt) ? read.then((view) => view.projects) : undefined,
+  const projects = meta.then(async (found) =>
+    (await listing) || listsAll(found, builtAt) ? read.then((view) => view.projects) : undefined,
   );
   const unindexed = meta.then((found) => found === undefined);
   // Whoever awaits these hears a failure; a run that failed before it asked must not crash on it.
@@ -108,11 +119,12 @@ async function readView(
   logger: Logger | undefined,
   builtAt: number,
   meta: Stored<IndexMeta> | undefined,
+  listing: Awaited<ReturnType<typeof listedStates>> | undefined,
 ) {
   const listedAt = meta?.data.listedAt;
   // The chunks and the states written since do not wait for each other (both follow from the meta).
   const [read, written] =
-    meta && !listsAll(meta, builtAt)
+    meta && !listing && !listsAll(meta, builtAt)
       ? await Promise.all([
           readChunks(store, meta.data),
           writtenSince(store, meta.data.builtAt - OVERLAP_MS, logger),
@@ -125,7 +137,7 @@ async function readView(
     todos = read.todos;
     for (const { data } of written) if (data.kind === 'todo') todos.set(data.key, summarize(data));
   } else {
-    ({ todos, projects } = await listedStates(store));
+    ({ todos, projects } = listing ?? (await listedStates(store)));
     logger?.info('reconcile lists every stored task (no valid index yet, or its daily listing)', {
       tasks: todos.size,
     });

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { reconcile } from '../../src/reconcile/engine.js';
+import { INDEX } from '../../src/reconcile/index-chunks.js';
 import { FULL_LISTING_EVERY_MS } from '../../src/reconcile/stored-view.js';
 import { readLastRun } from '../../src/reconcile/window.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/store.js';
 import { createTodoistApi } from '../../src/todoist/api.js';
 import { recordingStore } from '../support/recording-store.js';
 import { makeProject, startTodoistFake, type TodoistFake } from '../support/todoist-fake/index.js';
@@ -78,6 +80,32 @@ describe('the store requests of a cold reconcile tick', () => {
     expect(count(0, 'create entities')).toBe(1);
     expect(calls).toHaveLength(13);
     expect(calls.indexOf('get claims')).toBeLessThan(calls.indexOf('create entities'));
+  });
+
+  it('a tick that found no window lists every state beside the index meta’s read, not after its answer', async () => {
+    // Prepare: the meta's read answers only once the entities were listed (or after a while).
+    const { ctx, calls } = await setup(['pInbox']);
+    let listedFirst: boolean | undefined;
+    const inner = ctx.store;
+    const store: StateStore = {
+      ...inner,
+      get: async <T extends object>(collection: string, id: string) => {
+        if (collection === INDEX) {
+          const deadline = performance.now() + 1_000;
+          while (!calls.includes('list entities') && performance.now() < deadline)
+            await new Promise((resolve) => setImmediate(resolve));
+          listedFirst ??= calls.includes('list entities');
+        }
+        return inner.get<T>(collection, id);
+      },
+    };
+
+    // Act
+    const run = await reconcile({ ...ctx, store }, { allowCreates: true });
+
+    // Assess
+    expect(run.status).toBe('done');
+    expect(listedFirst).toBe(true);
   });
 
   it('the daily listing spares each project its read; an hourly tick over the index reads each', async () => {
