@@ -69,6 +69,12 @@ export interface EnsureOps {
    * Its claim is almost never there yet either: it is created without a read first (read back if it exists).
    */
   born?: boolean;
+  /**
+   * The key's claim as the caller read it beside its own work, taken instead of this call's first
+   * read. Every write it leads to is guarded by its version (or is a create), so a claim changed
+   * since costs a round, never a second page.
+   */
+  claim?: Promise<Stored<ClaimDoc> | undefined>;
 }
 
 export interface EnsureResult {
@@ -207,7 +213,8 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
     const wait = backoff(sleep);
     let orphan: string | undefined;
     // A born entity's claim is created straight away; acquireRecord reads back one that exists.
-    let snap = ops.born === true && ops.create ? undefined : await store.get<ClaimDoc>(CLAIMS, id);
+    let snap =
+      ops.born === true && ops.create ? undefined : await (ops.claim ?? store.get<ClaimDoc>(CLAIMS, id));
     for (;;) {
       if (snap?.data.state === 'ready' && snap.data.pageId) {
         memo.set(memoKey(kind, key), snap.data.pageId);

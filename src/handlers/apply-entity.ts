@@ -1,3 +1,4 @@
+import type { ClaimDoc } from '../exactly-once/claim-doc.js';
 import { type EntityDoc, markApplied, readEntity, TOMBSTONE_HASH } from '../exactly-once/entity-state.js';
 import type { EntityKind } from '../exactly-once/keys.js';
 import { isPageGone } from '../notion/errors.js';
@@ -42,6 +43,8 @@ export async function applyEntity(
      * Defaults to the target's own.
      */
     beforeMark?: () => Promise<unknown>;
+    /** The entity's claim, read beside the commit of its state (see EnsureOps.claim); used once. */
+    claim?: Promise<Stored<ClaimDoc> | undefined>;
   } = {},
 ): Promise<ApplyOutcome> {
   if (committed.data.appliedHash === committed.data.desiredHash) return 'unchanged';
@@ -79,6 +82,7 @@ export async function applyEntity(
             discard: trash,
             // A page found gone and replaced may have a live copy elsewhere: look before that create.
             born: options.born === true && !revived,
+            ...(options.claim && !revived ? { claim: options.claim } : {}),
           });
           pageId = result.pageId;
           fresh = result.created;

@@ -1,5 +1,7 @@
+import { CLAIMS, type ClaimDoc } from '../exactly-once/claim-doc.js';
 import { contentHash } from '../exactly-once/content-hash.js';
 import { commitDesired, type EntityDoc, isShown, readEntity } from '../exactly-once/entity-state.js';
+import { docId } from '../exactly-once/keys.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import { storedTitle } from '../mapping/sparse-task.js';
 import { richText, title } from '../notion/properties.js';
@@ -60,8 +62,8 @@ export async function ensureProjectForTask(ctx: SyncContext, projectId: string):
 }
 
 /** A payload without a name keeps the shown one (a placeholder when there is none): never blanked. */
-function projectNameOrKept(project: { id: string; name: string }, before: Stored<EntityDoc> | undefined) {
-  return project.name.trim() || storedTitle(before?.data.desired) || placeholderName(project.id);
+function projectNameOrKept(project: { id: string; name: string }, before: EntityDoc | null) {
+  return project.name.trim() || storedTitle(before?.desired) || placeholderName(project.id);
 }
 
 /** The Notion properties of a Project page (only those the database has). */
@@ -73,8 +75,21 @@ export function projectProperties(available: ReadonlySet<string>, projectId: str
 
 export type ProjectOutcome = 'applied' | 'unchanged' | 'stale' | 'duplicate';
 
+export interface SyncProjectOptions {
+  /**
+   * The project's entity document as the caller listed it a moment ago (null: the listing had
+   * none), spared a read. Only a reconcile passes it: every write it leads to is guarded by the
+   * listed version (or is a create), so a state an event committed since is read and decided on.
+   */
+  known?: Stored<EntityDoc> | null | undefined;
+}
+
 /** project:added/updated upsert the Project page; project:archived/deleted trash it. */
-export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promise<ProjectOutcome> {
+export async function syncProject(
+  ctx: SyncContext,
+  event: ProjectEvent,
+  options: SyncProjectOptions = {},
+): Promise<ProjectOutcome> {
   const project = event.project;
   const isDelete =
     event.eventName === 'project:deleted' ||
@@ -84,7 +99,10 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
   const version = eventVersion(event);
   const target = projectTarget(ctx, project.id);
   return ctx.memory.serial.project(project.id, async () => {
-    const before = await readEntity(ctx.store, 'project', project.id);
+    const before =
+      options.known === undefined
+        ? await readEntity(ctx.store, 'project', project.id)
+        : (options.known ?? undefined);
     const verdict = before && decide(before.data, { version, isDelete, canRevive: true });
     if (verdict === 'stale') {
       ctx.logger.info('stale event skipped: a newer state was already applied', {
@@ -95,9 +113,23 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
     }
     // A redelivery of a shown state: one read, no write, no Notion request.
     if (verdict === 'duplicate' && before && isShown(before.data)) return 'duplicate';
-    const properties = isDelete
-      ? null
-      : projectProperties(await ctx.properties('projects'), project.id, projectNameOrKept(project, before));
+    // Listed absent: the state is created and its page ensured next, so the claim's read leaves
+    // now, beside that create, rather than after it.
+    const claim =
+      options.known === null && !isDelete
+        ? ctx.store.get<ClaimDoc>(CLAIMS, docId('project', project.id))
+        : undefined;
+    claim?.catch(() => undefined);
+    const available = isDelete ? undefined : await ctx.properties('projects');
+    // Built from the state the commit decides on, which may be newer than `before`.
+    const state = (previous: EntityDoc | null) => {
+      const properties = projectProperties(
+        available ?? new Set(),
+        project.id,
+        projectNameOrKept(project, previous),
+      );
+      return { desired: JSON.stringify(properties), desiredHash: contentHash(properties) };
+    };
     const outcome = await commitDesired(
       ctx.store,
       'project',
@@ -106,13 +138,14 @@ export async function syncProject(ctx: SyncContext, event: ProjectEvent): Promis
         version,
         isDelete,
         canRevive: true,
-        desired: properties ? JSON.stringify(properties) : null,
-        desiredHash: properties ? contentHash(properties) : 'deleted',
+        ...(isDelete
+          ? { desired: null, desiredHash: 'deleted' }
+          : { ...state(before?.data ?? null), merge: state }),
       },
       ctx.now,
       before ?? null,
     );
     if (outcome.verdict === 'stale') return 'stale';
-    return applyEntity(ctx, target, outcome.stored);
+    return applyEntity(ctx, target, outcome.stored, claim ? { claim } : {});
   });
 }

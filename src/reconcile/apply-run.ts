@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { errorMessage, isAppError } from '../errors.js';
 import { isBrakeError } from '../exactly-once/brake.js';
+import { docId } from '../exactly-once/keys.js';
 import { decide, eventVersion } from '../exactly-once/ordering.js';
 import type { SyncContext } from '../handlers/context.js';
 import { syncProject } from '../handlers/projects.js';
@@ -12,7 +13,7 @@ import { confirmGone, goneCandidates } from './gone.js';
 import type { Lease } from './lease.js';
 import type { ReconcileCounts, ReconcileFailure } from './report.js';
 import { completedEvent, goneEvent, parentFirst, projectEvent, type TodoistSnapshot } from './snapshot.js';
-import { storedTodos } from './stored-view.js';
+import { type ListedProjects, storedTodos } from './stored-view.js';
 import type { TodoSummary } from './todo-summary.js';
 import type { CompletedWindow } from './window.js';
 
@@ -26,6 +27,8 @@ export interface RunInput {
   alsoPresent?: ReadonlySet<string> | undefined;
   /** The stored todo states, when the run started reading them beside its Todoist reads. */
   stored?: Promise<Map<string, TodoSummary>> | undefined;
+  /** Every project's entity document, when the run lists every stored state (stored-view.ts). */
+  projects?: Promise<ListedProjects | undefined> | undefined;
 }
 
 export interface RunResult {
@@ -77,11 +80,16 @@ export async function applyRun(
     ctx.logger.warn('reconcile could not apply an entity; the next run retries it', { kind, id, error });
   };
 
+  // A listing of every state (a first run, the daily one) spares each project its read; a failed
+  // one is heard through the todos, and the projects are read one by one meanwhile.
+  const listed = await input.projects?.catch(() => undefined);
   await each(snapshot.projects, input.concurrency, async (project) => {
     if (stopped()) return;
     try {
+      const known = listed ? (listed.get(docId('project', project.id)) ?? null) : undefined;
       if (result.braked && !(await ctx.ensure.peek('project', project.id))) counts.deferred += 1;
-      else if ((await syncProject(ctx, projectEvent(project))) === 'applied') counts.projectsApplied += 1;
+      else if ((await syncProject(ctx, projectEvent(project), { known })) === 'applied')
+        counts.projectsApplied += 1;
     } catch (error) {
       if (isBrakeError(error)) {
         result.braked = true;

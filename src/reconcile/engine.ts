@@ -87,7 +87,9 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
   // store's and Todoist's answers, rather than after them (shared with the run's own reads).
   for (const db of RUN_SCHEMAS) ctx.properties(db).catch(() => undefined);
   // The stored states (the run's index) need nothing from Todoist: read them beside its answers.
-  const view = lease ? startStoredView(ctx.store, ctx.logger) : undefined;
+  // No window found most likely means no index either: the states are listed at once.
+  const listNow = early?.then((seen) => seen.record === undefined);
+  const view = lease ? startStoredView(ctx.store, ctx.logger, { listNow }) : undefined;
   // Freed once, after the index write this run started, whichever way the run ends.
   let released: Promise<void> | undefined;
   const release = () =>
@@ -96,7 +98,8 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       await lease?.release();
     })());
   try {
-    const { window, snapshot, lastRun } = options.prepared ?? (await prepareRun(ctx, options, early));
+    const { window, snapshot, lastRun } =
+      options.prepared ?? (await prepareRun(ctx, options, early, view?.unindexed));
     if (window.clamped)
       ctx.logger.warn(
         'the last reconcile is older than Todoist lets us look back; older completions are not seen',
@@ -112,6 +115,7 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       onProgress: options.onProgress,
       alsoPresent: options.alsoPresent,
       stored: view?.todos,
+      projects: view?.projects,
     };
     const listed = {
       tasks: snapshot.tasks.length,
@@ -143,16 +147,21 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
           : 'done';
     // Only a complete run moves the window: a completion that failed must be seen again.
     if (status === 'done') {
-      const moved = writeLastRun(
-        ctx.store,
-        { completedUntil: window.until, finishedAt: ctx.now() },
-        options.userId,
-        lastRun,
-      );
-      // The lease is freed meanwhile: a run starting before the window moved only reads more
-      // completions. Not after a first run: the next would take itself for a first run too, and
-      // leave out the completions of tasks it does not know.
-      await Promise.all([moved, lastRun.record ? release() : moved.then(release)]);
+      const record = { completedUntil: window.until, finishedAt: ctx.now() };
+      if (lastRun.record) {
+        // The lease is freed meanwhile: a run starting before the window moved only reads more
+        // completions.
+        await Promise.all([writeLastRun(ctx.store, record, options.userId, lastRun), release()]);
+      } else if ((await view?.indexed) === true) {
+        // A first window is written before the lease is freed (else the next run would take itself
+        // for a first run too, and leave out the completions of tasks it does not know), and only
+        // once the index meta is in the store: a run finding none skips reading it again (prepare.ts).
+        await writeLastRun(ctx.store, record, options.userId, lastRun);
+        await release();
+      } else
+        ctx.logger.warn(
+          'the reconcile index could not be written, so this first run records no window; the next run is a first run too',
+        );
     }
     const report = { ...base(status), ...listed, failures: run.failures };
     const { failures: _omit, ...summary } = report;

@@ -33,12 +33,15 @@ export interface PreparedRun {
  * `early` is the last-run record read before the lease was won: one found stands (at worst older
  * than the newest, which only widens the window); none found is read again, since a first run
  * writes its record before it frees the lease, and taking the next run for a first one too would
- * leave out the completions of tasks it does not know.
+ * leave out the completions of tasks it does not know. Unless `unindexed`, read after the lease
+ * was won, found no reconcile index: a run creates a first record only once the index meta is in
+ * the store, and no meta is ever removed, so no meta then means no record then either.
  */
 export async function prepareRun(
   ctx: SyncContext,
   options: PrepareOptions = {},
   early?: Promise<LastRunRead>,
+  unindexed?: Promise<boolean>,
 ): Promise<PreparedRun> {
   const api = ctx.todoist;
   if (!api)
@@ -48,7 +51,8 @@ export async function prepareRun(
     );
   const lists = startActiveLists(api);
   const seen = await early;
-  const lastRun = seen?.record ? seen : await readLastRunRecord(ctx.store, options.userId);
+  const proven = seen !== undefined && (seen.record !== undefined || (await unindexed?.catch(() => false)));
+  const lastRun = seen && proven ? seen : await readLastRunRecord(ctx.store, options.userId);
   const window = windowFor(options, lastRun.record?.data, ctx.now());
   return { window, snapshot: await readSnapshot(api, window, lists), lastRun };
 }
