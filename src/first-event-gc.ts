@@ -18,9 +18,23 @@ export type SetV8Flags = (flags: string) => void;
 export const HOLD_MS = 5_000;
 
 export interface FirstEventGc {
-  /** Called when an event is answered: the first call switches incremental marking back on. */
+  /**
+   * Called as an event's handler returns: the first call switches incremental marking back on, on
+   * the next turn of the event loop, once functions-framework has written the answer (switched on at
+   * once, the deferred collection would start before the answer goes out).
+   */
   release(): void;
 }
+
+/** The timers the hold uses (tests pass manual ones). */
+export interface GcHoldTimers {
+  /** Runs `fn` after `ms`; the handle is unref'd. */
+  after(fn: () => void, ms: number): { unref(): unknown };
+  /** Runs `fn` on the next turn of the event loop, after pending I/O callbacks. */
+  soon(fn: () => void): void;
+}
+
+const PROCESS_TIMERS: GcHoldTimers = { after: setTimeout, soon: setImmediate };
 
 /** The running process's V8 flag setter (taken without an ES import, like node:http in src/http). */
 export function processV8Flags(): SetV8Flags {
@@ -29,18 +43,15 @@ export function processV8Flags(): SetV8Flags {
 }
 
 /** Holds incremental marking off from now until `release()` is first called or `HOLD_MS` passes. */
-export function holdFirstMajorGc(
-  setFlags: SetV8Flags,
-  timer: (release: () => void, ms: number) => { unref(): unknown } = setTimeout,
-): FirstEventGc {
+export function holdFirstMajorGc(setFlags: SetV8Flags, timers: GcHoldTimers = PROCESS_TIMERS): FirstEventGc {
   let held = true;
-  const release = () => {
+  const resume = () => {
     if (!held) return;
     held = false;
     setFlags('--incremental-marking');
   };
   setFlags('--no-incremental-marking');
   // Unref'd: a process with nothing else to do must still be free to exit.
-  timer(release, HOLD_MS).unref();
-  return { release };
+  timers.after(resume, HOLD_MS).unref();
+  return { release: () => timers.soon(resume) };
 }

@@ -17,36 +17,51 @@ const SYNC_ENV = {
   LOG_LEVEL: 'ERROR',
 };
 
-function manualTimer() {
+function manualTimers() {
   const pending: Array<{ fire: () => void; ms: number }> = [];
-  const timer = (fire: () => void, ms: number) => {
-    pending.push({ fire, ms });
-    return { unref: () => undefined };
+  const soon: Array<() => void> = [];
+  const timers = {
+    after: (fire: () => void, ms: number) => {
+      pending.push({ fire, ms });
+      return { unref: () => undefined };
+    },
+    soon: (fire: () => void) => {
+      soon.push(fire);
+    },
   };
-  return { pending, timer };
+  const nextTurn = () => {
+    for (const fire of soon.splice(0)) fire();
+  };
+  return { pending, timers, nextTurn };
 }
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe("a cold instance's first major collection waits until its first event is answered", () => {
-  it('marking is held off at once and switched back on by the first answer only', () => {
+  it('marking is held off at once and switched back on after the first answer is written, once', () => {
     const flags: string[] = [];
-    const { timer } = manualTimer();
-    const gc = holdFirstMajorGc((f) => flags.push(f), timer);
+    const clock = manualTimers();
+    const gc = holdFirstMajorGc((f) => flags.push(f), clock.timers);
     expect(flags).toEqual(['--no-incremental-marking']);
 
     gc.release();
+    expect(flags).toEqual(['--no-incremental-marking']);
+    clock.nextTurn();
     gc.release();
+    clock.nextTurn();
 
     expect(flags).toEqual(['--no-incremental-marking', '--incremental-marking']);
   });
 
   it('a first event that runs long gets marking back after the bound', () => {
     const flags: string[] = [];
-    const { pending, timer } = manualTimer();
-    const gc = holdFirstMajorGc((f) => flags.push(f), timer);
-    expect(pending.map((p) => p.ms)).toEqual([HOLD_MS]);
+    const clock = manualTimers();
+    const gc = holdFirstMajorGc((f) => flags.push(f), clock.timers);
+    expect(clock.pending.map((p) => p.ms)).toEqual([HOLD_MS]);
 
-    pending[0]?.fire();
+    clock.pending[0]?.fire();
     gc.release();
+    clock.nextTurn();
 
     expect(flags).toEqual(['--no-incremental-marking', '--incremental-marking']);
   });
@@ -61,6 +76,7 @@ describe("a cold instance's first major collection waits until its first event i
 
     const poison = { data: { message: { data: Buffer.from('not json').toString('base64') } } };
     await handlers.syncTodoistEvent(poison as never).catch(() => undefined);
+    await nextTurn();
 
     expect(flags).toEqual(['--no-incremental-marking', '--incremental-marking']);
   });
