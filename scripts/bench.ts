@@ -30,7 +30,7 @@ const RESULTS = fileURLToPath(new URL('../bench/results/', import.meta.url));
 const NOTION_RPS = 3;
 const INDEX_LAG_MS = 2_000;
 const CONCURRENCY = 8;
-const COLD_TRIALS = 5;
+const COLD_TRIALS = 9;
 const BACKFILL_TASKS = 2_000;
 /**
  * Notion requests in flight during the backfill. The sandbox answers locally, but its look-ups scan

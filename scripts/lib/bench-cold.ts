@@ -3,16 +3,16 @@
  * deployed) beside bare functions-framework functions, each the median of a few fresh processes,
  * alternating, after one uncounted round that warms the emulators. Every outside service answers
  * at once: Notion and Todoist are local stand-ins, the store of the headline is the Firestore
- * stand-in (cold-stores.ts), the webhook publishes to the Pub/Sub emulator, so the figure is the
+ * stand-in (cold-stores.ts), the webhook publishes to a Pub/Sub stand-in; no emulator (a JVM, busy
+ * in the background on the cores the measured processes need) runs meanwhile, so the figure is the
  * process's own start-up plus its first request's own work; at Notion's real 3 requests/s add ⅓ s
  * per Notion request the first event made. The sync and the reconcile run again with the Firestore
  * emulator as the store, a second figure. Each trial also sends the same kind of event once more,
  * warm, so the report can split the figure (cold-split.ts).
  */
-import { startPubSubEmulator } from '../../test/support/emulators.js';
 import type { StoreOpCounts } from '../../test/support/firestore-standin/index.js';
 import { startNotionSandbox } from '../../test/support/notion-sandbox/index.js';
-import { createTopic } from '../../test/support/pubsub-rest.js';
+import { startPubSubStandin } from '../../test/support/pubsub-standin.js';
 import { makeProject, startTodoistFake } from '../../test/support/todoist-fake/index.js';
 import {
   COLD_FUNCTIONS,
@@ -63,16 +63,6 @@ function webhookPost(body: string): FirstRequest {
   };
 }
 
-async function pubsubTopic(): Promise<{ host: string; stop(): Promise<void> } | string> {
-  try {
-    const emulator = await startPubSubEmulator();
-    await createTopic(emulator.host, DEMO_PROJECT_ID, 'todoist-events');
-    return emulator;
-  } catch (error) {
-    return `no Pub/Sub emulator to publish to (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`;
-  }
-}
-
 /** A pause before each spawn: the last trial's exit and the emulators' after-work stay out of the next. */
 const SETTLE_MS = 300;
 
@@ -105,7 +95,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     todoist.state.projects.clear();
     todoist.state.projects.set(inbox.id, inbox);
   };
-  const pubsub = await pubsubTopic();
+  const pubsub = await startPubSubStandin();
   const stores = await startColdStores();
   try {
     const quick = { NOTION_RPS: '1000', NOTION_CONCURRENCY: '8', LOG_LEVEL: 'WARNING' };
@@ -122,21 +112,26 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     const body = newTask('cold0001St', 'Home', 'coldProject');
     const warmBody = newTask('cold0002St', 'Work', 'coldProject2');
     const tick = pushOf('{"tick":true}');
-    const specOf = (fn: ColdFunction, store: ColdStoreKind, trial: number): Spec | string => {
+    const specOf = (fn: ColdFunction, store: ColdStoreKind, trial: number): Spec => {
       if (fn === 'syncTodoistEvent')
         return [
           {
             target: fn,
-            env: strings(syncEnv(sandbox, stores.env(store, trial), { ...quick, AUDIT_ON_START: 'true' })),
+            env: strings(
+              syncEnv(sandbox, stores.env(store, `sync${trial}`), { ...quick, AUDIT_ON_START: 'true' }),
+            ),
           },
           pushOf(body),
           pushOf(warmBody),
         ];
       if (fn === 'reconcileTodoist') {
         const extra = { ...quick, TODOIST_API_TOKEN: todoist.token, TODOIST_BASE_URL: todoist.url };
-        return [{ target: fn, env: strings(syncEnv(sandbox, stores.env(store, trial), extra)) }, tick, tick];
+        return [
+          { target: fn, env: strings(syncEnv(sandbox, stores.env(store, `reconcile${trial}`), extra)) },
+          tick,
+          tick,
+        ];
       }
-      if (typeof pubsub === 'string') return pubsub;
       const env = {
         TODOIST_CLIENT_SECRET: DEMO_CLIENT_SECRET,
         PUBSUB_TOPIC: 'todoist-events',
@@ -168,13 +163,11 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       run: () =>
         trial({ target: 'bareEvent', source: bareSource, env: {} }, pushOf(body), { warm: pushOf(warmBody) }),
     });
-    const fnStep = (fn: ColdFunction, store: ColdStoreKind): Step | undefined => {
-      const spec = specOf(fn, store, 0);
-      if (typeof spec === 'string') return undefined;
+    const fnStep = (fn: ColdFunction, store: ColdStoreKind): Step => {
       return {
         key: store === 'emulator' && isStoreFunction(fn) ? `${fn}@emulator` : fn,
         run: (round) => {
-          const [target, first, warm] = specOf(fn, store, round) as Spec;
+          const [target, first, warm] = specOf(fn, store, round);
           sandbox.reset();
           onlyInbox();
           stores.standin.resetCounts();
@@ -188,27 +181,9 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
         },
       };
     };
-    const present = (steps: Array<Step | undefined>): Step[] => steps.filter((x) => x !== undefined);
-    // Two phases, so the headline runs with no Firestore emulator at work beside it; within a phase
-    // the order turns each round, so no figure always follows the heaviest trial's after-work.
-    const phases: Step[][] = [
-      present([
-        bareStep('bare'),
-        {
-          key: 'bareHttp',
-          run: () =>
-            trial({ target: 'bareHttp', source: bareSource, env: {} }, webhookPost(body), {
-              warm: webhookPost(warmBody),
-            }),
-        },
-        ...COLD_FUNCTIONS.map((fn) => fnStep(fn, 'standin')),
-      ]),
-      'host' in stores.emulator
-        ? present([bareStep('bare@emulator'), ...STORE_FUNCTIONS.map((fn) => fnStep(fn, 'emulator'))])
-        : [],
-    ];
-    for (const steps of phases) {
-      // Round -1 is not counted: it warms the emulators (JVMs, like the real services, are never cold).
+    // Within a phase the order turns each round, so no figure always follows the heaviest trial's after-work.
+    const runPhase = async (steps: Step[]) => {
+      // Round -1 is not counted: it warms the stand-ins and the emulator (JVMs, like the real services, are never cold).
       for (let i = -1; i < trials; i++) {
         const turn = (i + 1) % Math.max(steps.length, 1);
         for (const step of [...steps.slice(turn), ...steps.slice(0, turn)]) {
@@ -216,7 +191,23 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
           if (i >= 0) runs[step.key].push(run);
         }
       }
-    }
+    };
+    await runPhase([
+      bareStep('bare'),
+      {
+        key: 'bareHttp',
+        run: () =>
+          trial({ target: 'bareHttp', source: bareSource, env: {} }, webhookPost(body), {
+            warm: webhookPost(warmBody),
+          }),
+      },
+      ...COLD_FUNCTIONS.map((fn) => fnStep(fn, 'standin')),
+    ]);
+    // The emulator's phase comes after, with its own bare function: the headline ran with no JVM beside it.
+    const emulator = await stores.startEmulator();
+    if ('host' in emulator)
+      await runPhase([bareStep('bare@emulator'), ...STORE_FUNCTIONS.map((fn) => fnStep(fn, 'emulator'))]);
+    await stores.stopEmulator();
     const bare = medianTotal(runs.bare) ?? 0;
     const emulatorBare = medianTotal(runs['bare@emulator']) ?? bare;
     const head = coldFigures(runs, COLD_FUNCTIONS, bare);
@@ -230,8 +221,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
     );
     const bareSplit = coldFigures(runs, ['bare', 'bareHttp'] as const, bare).split;
     const skipped: ColdStart['skipped'] = {};
-    if (typeof pubsub === 'string') skipped.todoistWebhook = pubsub;
-    if ('skipped' in stores.emulator) skipped.emulator = stores.emulator.skipped;
+    if ('skipped' in emulator) skipped.emulator = emulator.skipped;
     return {
       trials,
       bare,
@@ -242,7 +232,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       skipped,
       store: STORE_LABELS.standin,
       emulator:
-        'host' in stores.emulator
+        'host' in emulator
           ? {
               store: STORE_LABELS.emulator,
               bare: emulatorBare,
@@ -258,7 +248,7 @@ export async function measureColdStarts(trials: number): Promise<ColdStart> {
       bareMs: bare,
     };
   } finally {
-    if (typeof pubsub !== 'string') await pubsub.stop();
+    await pubsub.close();
     await stores.stop();
     await todoist.close();
     await sandbox.close();
