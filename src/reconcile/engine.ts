@@ -2,7 +2,7 @@ import type { SyncContext } from '../handlers/context.js';
 import { applyRun, type RunInput } from './apply-run.js';
 import { tryLease } from './lease.js';
 import { planRun } from './plan-run.js';
-import { type PreparedRun, prepareRun, ReconcileError } from './prepare.js';
+import { confirmPrepared, type PreparedRun, prepareRun, ReconcileError } from './prepare.js';
 import { emptyCounts, notionDelta, type ReconcileReport, type ReconcileStatus } from './report.js';
 import { startStoredView } from './stored-view.js';
 import { readLastRunRecord, writeLastRun } from './window.js';
@@ -98,8 +98,9 @@ export async function reconcile(ctx: SyncContext, options: ReconcileOptions = {}
       await lease?.release();
     })());
   try {
-    const { window, snapshot, lastRun } =
-      options.prepared ?? (await prepareRun(ctx, options, early, view?.unindexed));
+    const { window, snapshot, lastRun } = options.prepared
+      ? await confirmPrepared(ctx, options, options.prepared)
+      : await prepareRun(ctx, options, early, view?.unindexed);
     if (window.clamped)
       ctx.logger.warn(
         'the last reconcile is older than Todoist lets us look back; older completions are not seen',

@@ -57,6 +57,23 @@ export async function prepareRun(
   return { window, snapshot: await readSnapshot(api, window, lists), lastRun };
 }
 
+/**
+ * A run prepared before its lease (several users' snapshots are all read first) that found no
+ * window: a run that held the lease meanwhile may have recorded the user's first one, and taking
+ * this run for a first one too would leave out the completions of tasks the sync never saw (and
+ * its window write, a create, would be refused). Read again once the lease is won; prepare anew
+ * when a window shows.
+ */
+export async function confirmPrepared(
+  ctx: SyncContext,
+  options: PrepareOptions,
+  prepared: PreparedRun,
+): Promise<PreparedRun> {
+  if (prepared.lastRun.record) return prepared;
+  const read = await readLastRunRecord(ctx.store, options.userId);
+  return read.record ? prepareRun(ctx, options, Promise.resolve(read)) : prepared;
+}
+
 /** Reconcile cannot run at all (no Todoist token): a configuration problem, not a retry. */
 export class ReconcileError extends AppError<'todoist_unconfigured' | 'since_invalid'> {}
 

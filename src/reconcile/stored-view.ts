@@ -160,6 +160,22 @@ async function writeLogged(store: StateStore, view: ReadView, logger: Logger | u
         { error },
       );
     // A meta is never removed: one this view found is still there.
-    return view.meta !== undefined;
+    return view.meta !== undefined || (await placeholderMeta(store, view.builtAt));
+  }
+}
+
+/**
+ * A meta of no index format, made when this run's index could not be written: the next run trusts
+ * no index under it (it lists every state), but finds a meta, so it reads the window this run may
+ * now record (a first window waits for a meta: prepare.ts). False when the store refuses it too.
+ */
+async function placeholderMeta(store: StateStore, builtAt: number): Promise<boolean> {
+  const none: IndexMeta = { format: 0, builtAt, chunks: [] };
+  try {
+    await store.create(INDEX, META_ID, none);
+    return true;
+  } catch (error) {
+    // Another run's meta is there now: as good as this one.
+    return isWriteRace(error);
   }
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { reconcile } from '../../src/reconcile/engine.js';
-import { INDEX } from '../../src/reconcile/index-chunks.js';
+import { INDEX, INDEX_FORMAT, META_ID } from '../../src/reconcile/index-chunks.js';
 import { LEASES } from '../../src/reconcile/lease.js';
+import { prepareRun } from '../../src/reconcile/prepare.js';
 import { RECONCILE_COLLECTION, readLastRun } from '../../src/reconcile/window.js';
 import { createSyncContext } from '../../src/runtime.js';
 import { createMemoryStore } from '../../src/state/memory.js';
@@ -29,19 +30,20 @@ async function instances() {
   };
 }
 
-/** A store whose index writes fail (unavailable), as a store under strain may. */
-function failingIndex(inner: StateStore): StateStore {
-  const refuse = (collection: string) => {
-    if (collection === INDEX) throw new StateError('unavailable', 'index write refused');
+/** A store whose index writes fail (unavailable), as a store under strain may; `meta` may still be written. */
+function failingIndex(inner: StateStore, options: { metaWrites?: boolean } = {}): StateStore {
+  const refuse = (collection: string, id: string) => {
+    if (collection === INDEX && !(options.metaWrites && id === META_ID))
+      throw new StateError('unavailable', 'index write refused');
   };
   return {
     ...inner,
     create: async (collection, id, data) => {
-      refuse(collection);
+      refuse(collection, id);
       return inner.create(collection, id, data);
     },
     update: async (collection, id, data, version) => {
-      refuse(collection);
+      refuse(collection, id);
       return inner.update(collection, id, data, version);
     },
   };
@@ -116,5 +118,46 @@ describe('the first window, when a first run finishes between the next tick’s 
     expect(run.window?.firstRun).toBe(true);
     expect(next.calls.filter((c) => c === `get ${RECONCILE_COLLECTION}`)).toHaveLength(1);
     expect(await readLastRun(inner)).toMatchObject({ completedUntil: run.window?.until });
+  });
+
+  it('the first run could write no index chunk but a meta: it leaves a meta no run trusts and records its window, so the next tick is no first run and lists every state', async () => {
+    // Prepare
+    const inner = createMemoryStore();
+    const on = await instances();
+    const first = on(failingIndex(inner, { metaWrites: true }));
+    let recorded: unknown;
+    const next = lateLease(inner, async () => {
+      await reconcile(first, { allowCreates: true });
+      recorded = await readLastRun(inner);
+    });
+
+    // Act
+    const run = await reconcile(on(next.store), { allowCreates: true });
+
+    // Assess: the completions of tasks the sync never saw are not left out by a second first run.
+    expect(recorded).toMatchObject({ completedUntil: expect.any(String) });
+    expect(run.window?.firstRun).toBe(false);
+    expect(next.calls.filter((c) => c === `get ${RECONCILE_COLLECTION}`)).toHaveLength(2);
+    // The stand-in meta was not trusted: the next run listed every state and wrote a real index.
+    expect((await inner.get<{ format: number }>(INDEX, META_ID))?.data.format).toBe(INDEX_FORMAT);
+  });
+
+  it('a run prepared before its lease (several people) finds the first window another run recorded meanwhile, and is no first run', async () => {
+    // Prepare: this instance reads the user's window (none yet) before any lease, as a run over
+    // several people's snapshots does; another instance then runs that user's first reconcile.
+    const inner = createMemoryStore();
+    const on = await instances();
+    const ctx = on(inner);
+    const prepared = await prepareRun(ctx, { userId: 'u2' });
+    await reconcile(on(inner), { allowCreates: true, userId: 'u2' });
+
+    // Act
+    const run = await reconcile(ctx, { allowCreates: true, userId: 'u2', prepared });
+
+    // Assess: the window follows the other run's, and this run's is recorded over it.
+    expect(prepared.window.firstRun).toBe(true);
+    expect(run.status).toBe('done');
+    expect(run.window?.firstRun).toBe(false);
+    expect(await readLastRun(inner, 'u2')).toMatchObject({ completedUntil: run.window?.until });
   });
 });
