@@ -42,17 +42,22 @@ export function warmSchemas(ctx: Pick<SyncContext, 'properties'>, message: Inbou
 
 /**
  * Returns a function to call after each event: the first call starts the start-up duplicate
- * audit in the background (its module is loaded only then); later calls do nothing.
+ * audit in the background, once the event's answer is out (its module is loaded only then); later
+ * calls do nothing.
  */
 export function auditAfterFirstEvent(ctx: SyncContext): () => void {
   let started = false;
   return () => {
     if (started || !ctx.config.audit.onStart) return;
     started = true;
-    import('../audit/startup-audit.js')
-      .then(({ startStartupAudit }) => startStartupAudit(ctx))
-      .catch((error: unknown) => {
-        ctx.logger.warn('start-up duplicate audit could not start', { audit: true, error });
-      });
+    // On the next turn: `import()` compiles the module before it returns, which would delay the
+    // first event's answer that functions-framework writes once this handler's promise settles.
+    setImmediate(() => {
+      import('../audit/startup-audit.js')
+        .then(({ startStartupAudit }) => startStartupAudit(ctx))
+        .catch((error: unknown) => {
+          ctx.logger.warn('start-up duplicate audit could not start', { audit: true, error });
+        });
+    });
   };
 }
