@@ -1,6 +1,6 @@
 import { isAppError, isTransient } from '../errors.js';
-import { samePageId } from '../mapping/page-fields.js';
 import { isPageGone } from '../notion/errors.js';
+import { sameNotionId } from '../notion/ids.js';
 import { readText } from '../notion/property-readers.js';
 import type { NotionPage } from '../notion/types.js';
 import type { SyncContext } from './context.js';
@@ -108,6 +108,6 @@ function isTodo(ctx: SyncContext, event: NotionEvent, page: NotionPage): boolean
   const parent = (page as { parent?: Record<string, unknown> }).parent ?? {};
   const todos = ctx.databaseId('todos');
   return [...event.parentIds, parent['database_id'], parent['data_source_id']].some(
-    (id) => typeof id === 'string' && samePageId(id, todos),
+    (id) => typeof id === 'string' && sameNotionId(id, todos),
   );
 }

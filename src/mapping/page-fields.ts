@@ -1,3 +1,4 @@
+import { sameNotionId } from '../notion/ids.js';
 import { textItems } from '../notion/properties.js';
 import {
   readCheckbox,
@@ -80,11 +81,6 @@ export function readPageFields(properties: Properties): Partial<PageFields> {
   return out;
 }
 
-/** Page ids with or without dashes, any case, are one page. */
-export function samePageId(a: string, b: string): boolean {
-  return a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
-}
-
 const sortedIds = (ids: readonly string[]) => ids.map((id) => id.replace(/-/g, '').toLowerCase()).sort();
 
 /** Whether two values of a field mean the same to Todoist (a due date by instant, sets in any order). */
@@ -101,7 +97,7 @@ export function fieldEquals<F extends SyncedField>(field: F, a: PageFields[F], b
       return JSON.stringify(sortedIds(a as string[])) === JSON.stringify(sortedIds(b as string[]));
     case 'project':
     case 'parent':
-      return a === null || b === null ? a === b : samePageId(a as string, b as string);
+      return a === null || b === null ? a === b : sameNotionId(a as string, b as string);
     case 'name':
     case 'description':
       return String(a).trim() === String(b).trim();

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/index.js';
 import { NotionError } from './errors.js';
+import { sameNotionId } from './ids.js';
 import type { DatabaseKey } from './types.js';
 import { versionTraits } from './versions.js';
 import { plainTitle, type WireContainer } from './wire.js';
@@ -44,11 +45,6 @@ export function isConfiguredSourceError(value: unknown): value is ConfiguredSour
 }
 
 const KEYS: readonly DatabaseKey[] = ['areas', 'projects', 'todos', 'people'];
-
-/** Notion ids compare without dashes and case-insensitively. */
-export function sameNotionId(a: string, b: string): boolean {
-  return a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
-}
 
 /** The configured data sources of a process; none under 2022-06-28, which has no data sources. */
 export function configuredSources(

@@ -4,9 +4,10 @@
  * `GET /v1/data_sources/{id}` (the schema read) both serves the schema and proves it belongs there.
  */
 import type { NotionVersion } from '../config/index.js';
-import { type ConfiguredSource, checkParent, notFoundNaming, sameNotionId } from './configured-sources.js';
+import { type ConfiguredSource, checkParent, notFoundNaming } from './configured-sources.js';
 import { isNotionError, NotionError } from './errors.js';
 import type { NotionHttp } from './http.js';
+import { sameNotionId } from './ids.js';
 import type { Priority } from './types.js';
 import { parseContainer, plainTitle, type WireContainer } from './wire.js';
 
