@@ -53,5 +53,6 @@ export function holdFirstMajorGc(setFlags: SetV8Flags, timers: GcHoldTimers = PR
   setFlags('--no-incremental-marking');
   // Unref'd: a process with nothing else to do must still be free to exit.
   timers.after(resume, HOLD_MS).unref();
-  return { release: () => timers.soon(resume) };
+  // Later answers find marking on already: nothing is scheduled for them.
+  return { release: () => (held ? timers.soon(resume) : undefined) };
 }
