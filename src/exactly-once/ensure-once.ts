@@ -4,7 +4,7 @@ import { isStateError, isWriteRace, type StateStore, type Stored } from '../stat
 import { CLAIMS, type ClaimDoc, EnsureError, isEnsureError } from './claim-doc.js';
 import { type ClaimHandle, holdClaim } from './claim-handle.js';
 import { docId, type EntityKind, type StateKind } from './keys.js';
-import { type Acquired, acquireRecord, type LeaseRules } from './lease-record.js';
+import { type Acquired, acquireRecord, type LeaseRules, leasePhase } from './lease-record.js';
 import { LruMap } from './lru-map.js';
 
 export { CLAIMS, type ClaimDoc, EnsureError, type EnsureErrorCode, isEnsureError } from './claim-doc.js';
@@ -449,7 +449,7 @@ export function createEnsureOnce<K extends StateKind = EntityKind>(deps: EnsureO
         const held = snap?.data;
         // An owner with a live lease may be about to create a page: overwriting its claim now would
         // not stop that create. Its outcome is waited for, so a page it made is answered, not left live.
-        const live = held && held.state !== 'ready' && held.owner !== deps.owner && held.leaseUntil > now();
+        const live = held !== undefined && leasePhase(claimRules, held) === 'held';
         if (live && now() < deadline) {
           await wait();
           continue;
