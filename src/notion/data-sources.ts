@@ -36,7 +36,7 @@ export interface DatabaseCatalog {
 }
 
 /** One promise per key, shared by concurrent callers; a failure is dropped so the next call tries again. */
-function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+export function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
   let pending = cache.get(key);
   if (!pending) {
     pending = make();
@@ -54,8 +54,7 @@ export function createDatabaseCatalog(
 ): DatabaseCatalog {
   const databases = new Map<string, Promise<WireContainer>>();
   const sources = new Map<string, Promise<DataSourceRead>>();
-  const seeds = version === '2022-06-28' ? [] : configured;
-  const seedOf = (databaseId: string) => seeds.find((s) => sameNotionId(s.databaseId, databaseId));
+  const seedOf = (databaseId: string) => configured.find((s) => sameNotionId(s.databaseId, databaseId));
 
   function database(databaseId: string, priority: Priority = 'normal'): Promise<WireContainer> {
     return once(databases, databaseId, async () => {
@@ -115,14 +114,13 @@ export function createDatabaseCatalog(
     if (version === '2022-06-28')
       return { path: `/v1/databases/${encodeURIComponent(databaseId)}/query`, checked: settled };
     const seed = seedOf(databaseId);
-    // The check runs beside the query rather than before it: a cold look-up waits for neither alone.
-    if (seed)
-      return {
-        path: `/v1/data_sources/${encodeURIComponent(seed.dataSourceId)}/query`,
-        checked: dataSource(databaseId, priority),
-      };
-    const id = await fromDatabase(databaseId, priority);
-    return { path: `/v1/data_sources/${encodeURIComponent(id)}/query`, checked: settled };
+    const id = seed?.dataSourceId ?? (await fromDatabase(databaseId, priority));
+    // A configured source's check runs beside the query rather than before it: a cold look-up
+    // waits for neither alone.
+    return {
+      path: `/v1/data_sources/${encodeURIComponent(id)}/query`,
+      checked: seed ? dataSource(databaseId, priority) : settled,
+    };
   }
 
   return { database, dataSource, dataSourceId, queryTarget };

@@ -1,6 +1,6 @@
 /** Reads a database's properties once per process, under either API version. */
 import type { NotionVersion } from '../config/index.js';
-import type { DatabaseCatalog } from './data-sources.js';
+import { type DatabaseCatalog, once } from './data-sources.js';
 import type { DatabaseSchema, Priority } from './types.js';
 import { plainTitle, type WireContainer } from './wire.js';
 
@@ -23,13 +23,6 @@ export function createSchemaReader(catalog: DatabaseCatalog, version: NotionVers
     return { databaseId, title, properties };
   }
 
-  return function schema(databaseId: string, priority: Priority = 'normal'): Promise<DatabaseSchema> {
-    let pending = cache.get(databaseId);
-    if (!pending) {
-      pending = read(databaseId, priority);
-      pending.catch(() => cache.delete(databaseId));
-      cache.set(databaseId, pending);
-    }
-    return pending;
-  };
+  return (databaseId: string, priority: Priority = 'normal'): Promise<DatabaseSchema> =>
+    once(cache, databaseId, () => read(databaseId, priority));
 }
