@@ -122,26 +122,18 @@ export async function syncProject(
     claim?.catch(() => undefined);
     const available = isDelete ? undefined : await ctx.properties('projects');
     // Built from the state the commit decides on, which may be newer than `before`.
-    const state = (previous: EntityDoc | null) => {
-      const properties = projectProperties(
-        available ?? new Set(),
-        project.id,
-        projectNameOrKept(project, previous),
-      );
-      return { desired: JSON.stringify(properties), desiredHash: contentHash(properties) };
-    };
+    const merge =
+      available &&
+      ((previous: EntityDoc | null) => {
+        const properties = projectProperties(available, project.id, projectNameOrKept(project, previous));
+        return { desired: JSON.stringify(properties), desiredHash: contentHash(properties) };
+      });
     const outcome = await commitDesired(
       ctx.store,
       'project',
       project.id,
-      {
-        version,
-        isDelete,
-        canRevive: true,
-        ...(isDelete
-          ? { desired: null, desiredHash: 'deleted' }
-          : { ...state(before?.data ?? null), merge: state }),
-      },
+      // With `merge` the commit builds the state itself: `desired` is only the tombstone's.
+      { version, isDelete, canRevive: true, desired: null, desiredHash: 'deleted', merge },
       ctx.now,
       before ?? null,
     );
