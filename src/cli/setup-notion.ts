@@ -4,7 +4,7 @@
  * property of the contract, or completes the databases NOTION_*_DATABASE_ID name; dry run first.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
+import { DATABASE_KEYS, type Env, isConfigError, loadConfig, secretsOf } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { createNotionApi } from '../notion/client.js';
@@ -42,8 +42,6 @@ const FLAGS = {
   'env-file': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
-
-const KEYS: readonly DatabaseKey[] = ['areas', 'projects', 'todos', 'people'];
 
 /** The file's text; a file that does not exist yet reads as empty (it is created on --apply). */
 function readEnvFile(path: string): Promise<string> {
@@ -94,7 +92,8 @@ export async function main(argv: readonly string[], env: Env, io: CliIo = proces
     return EXIT.error;
   }
   const configured: SetupInput['configured'] = {};
-  for (const db of KEYS) if (config.notion.databases[db]) configured[db] = config.notion.databases[db];
+  for (const db of DATABASE_KEYS)
+    if (config.notion.databases[db]) configured[db] = config.notion.databases[db];
   if (!parentPageId && Object.keys(configured).length === 0) {
     io.stderr(
       `setup-notion: nothing to work on: pass --parent with a page shared with the integration, or set NOTION_*_DATABASE_ID\n\n${USAGE}`,

@@ -138,7 +138,12 @@ function notionId(env: Env, name: string, isRequired: boolean, what = 'database'
   return v;
 }
 
-const DATA_SOURCE_KEYS = ['areas', 'projects', 'todos', 'people'] as const;
+/** The four databases, in the contract's order. */
+export const DATABASE_KEYS = ['areas', 'projects', 'todos', 'people'] as const;
+
+/** The variable naming one database's data source (`NOTION_TODOS_DATA_SOURCE_ID`). */
+export const dataSourceVariable = (key: (typeof DATABASE_KEYS)[number]): string =>
+  `NOTION_${key.toUpperCase()}_DATA_SOURCE_ID`;
 
 /**
  * `NOTION_*_DATA_SOURCE_ID`, each optional (an empty value is unset: cloudbuild substitutions
@@ -146,8 +151,8 @@ const DATA_SOURCE_KEYS = ['areas', 'projects', 'todos', 'people'] as const;
  */
 function dataSourceIds(env: Env, databases: Config['notion']['databases'], checkPairs: boolean) {
   const out: DataSourceIds = {};
-  for (const key of DATA_SOURCE_KEYS) {
-    const name = `NOTION_${key.toUpperCase()}_DATA_SOURCE_ID`;
+  for (const key of DATABASE_KEYS) {
+    const name = dataSourceVariable(key);
     const id = notionId(env, name, false, 'data source');
     if (id === undefined) continue;
     if (checkPairs && !databases[key])

@@ -4,10 +4,9 @@
  * A data source id names a table, not a database; pasted from the wrong database it would send
  * look-ups and new pages there, so the first read of it proves it belongs to its database.
  */
-import type { Config } from '../config/index.js';
+import { type Config, DATABASE_KEYS, dataSourceVariable } from '../config/index.js';
 import { NotionError } from './errors.js';
 import { sameNotionId } from './ids.js';
-import type { DatabaseKey } from './types.js';
 import { versionTraits } from './versions.js';
 import { plainTitle, type WireContainer } from './wire.js';
 
@@ -44,24 +43,21 @@ export function isConfiguredSourceError(value: unknown): value is ConfiguredSour
   return value instanceof ConfiguredSourceError;
 }
 
-const KEYS: readonly DatabaseKey[] = ['areas', 'projects', 'todos', 'people'];
-
 /** The configured data sources of a process; none under 2022-06-28, which has no data sources. */
 export function configuredSources(
   config: Pick<Config['notion'], 'version' | 'databases' | 'dataSources'>,
 ): ConfiguredSource[] {
   if (!versionTraits(config.version).dataSources) return [];
   const out: ConfiguredSource[] = [];
-  for (const key of KEYS) {
+  for (const key of DATABASE_KEYS) {
     const databaseId = config.databases[key];
     const dataSourceId = config.dataSources?.[key];
     if (!databaseId || !dataSourceId) continue;
-    const upper = key.toUpperCase();
     out.push({
       databaseId,
       dataSourceId,
-      variable: `NOTION_${upper}_DATA_SOURCE_ID`,
-      databaseVariable: `NOTION_${upper}_DATABASE_ID`,
+      variable: dataSourceVariable(key),
+      databaseVariable: `NOTION_${key.toUpperCase()}_DATABASE_ID`,
     });
   }
   return out;
