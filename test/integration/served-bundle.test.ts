@@ -6,9 +6,10 @@ import { ROOT } from '../support/functions.js';
 
 /**
  * What functions-framework serves is package `main`: the esbuild bundle of dist/ (global setup
- * builds it). test/unit/function-module-graph.test.ts checks the source graph; this checks the
- * chunks themselves, read from the bundle's metafile, so a bundling change that merged a
- * function's chunk with another's would fail here.
+ * builds it with scripts/bundle.ts, one build for the entry and one per function, their metafiles
+ * merged in meta.json). test/unit/function-module-graph.test.ts checks the source graph; this
+ * checks the outputs themselves, read from the metafile, so a bundling change that merged a
+ * function's chunk with another's, or cut a function into more files, would fail here.
  */
 interface Output {
   entryPoint?: string;
@@ -32,11 +33,18 @@ const outputOf = (entryPoint: string): string => {
   return found[0];
 };
 
+/** The output that holds the code of input `module` (a function's file re-exports it from its chunk). */
+const holding = (module: string): string => {
+  const found = outputs.find(([, o]) => module in o.inputs);
+  if (!found) throw new Error(`no output holds ${module}`);
+  return found[0];
+};
+
 const packageOf = (spec: string) =>
   spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
 
-/** Our modules (relative to src/, `.ts`) and the packages loaded by evaluating `entryPoint`'s chunk. */
-function loadedBy(entryPoint: string): { modules: Set<string>; packages: Set<string> } {
+/** The outputs, our modules (relative to src/, `.ts`) and the packages loaded by evaluating `entryPoint`'s output. */
+function loadedBy(entryPoint: string): { files: Set<string>; modules: Set<string>; packages: Set<string> } {
   const modules = new Set<string>();
   const packages = new Set<string>();
   const seen = new Set<string>();
@@ -55,7 +63,7 @@ function loadedBy(entryPoint: string): { modules: Set<string>; packages: Set<str
     }
   };
   visit(outputOf(entryPoint));
-  return { modules, packages };
+  return { files: seen, modules, packages };
 }
 
 const fn = (name: string) => loadedBy(`dist/functions/${name}.js`);
@@ -105,6 +113,14 @@ describe('the bundle functions-framework serves loads per function only what tha
     const packages = new Set(external.filter((p) => !p.startsWith('node:')).map(packageOf));
     expect([...packages].filter((p) => !(p in pkg.dependencies))).toEqual([]);
   });
+
+  it("a cold process loads three files of ours: the entry, its function, and that function's one shared chunk", () => {
+    expect(loadedBy('dist/index.js').files.size).toBe(1);
+    for (const name of ['sync', 'reconcile', 'webhook', 'notion-sync', 'notion-webhook']) {
+      const { files } = fn(`${name}-function`);
+      expect([...files].filter((f) => f !== outputOf(`dist/functions/${name}-function.js`))).toHaveLength(1);
+    }
+  });
 });
 
 describe('the bundle maps back to src/', () => {
@@ -140,7 +156,7 @@ describe('the bundle maps back to src/', () => {
       file: 'src/functions.ts',
       line: lineOf('src/functions.ts', 'configuration error: '),
     });
-    expect(origin(outputOf('dist/functions/sync-function.js'), 'function createSyncFunction(')).toEqual({
+    expect(origin(holding('dist/functions/sync-function.js'), 'function createSyncFunction(')).toEqual({
       file: 'src/functions/sync-function.ts',
       line: lineOf('src/functions/sync-function.ts', 'function createSyncFunction('),
     });

@@ -1,8 +1,8 @@
 /**
  * The commands of `npm run build` as processes to spawn without npm (Cloud Build's emulator image
- * has no npm, only the Node binary of the `node` devDependency): tsc to dist/, then the esbuild
- * bundle that `main` points at, with the flags of package.json's `bundle` script so the two never
- * drift apart.
+ * has no npm, only the Node binary of the `node` devDependency): tsc to dist/, then the script of
+ * package.json's `bundle` (esbuild to the bundle that `main` points at), read from package.json so
+ * the two never drift apart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,16 +30,17 @@ export function servedEntry(): string {
   return join(ROOT, pkg().main);
 }
 
-/** tsc with this Node, then esbuild with the `bundle` script's flags. */
+/** tsc with this Node, then the `bundle` script (`node <file>`) with this Node too. */
 export function distBuildSteps(): BuildStep[] {
-  const [tool, ...flags] = (pkg().scripts['bundle'] ?? '').trim().split(/\s+/);
-  if (tool !== 'esbuild') throw new Error(`package.json's "bundle" script must run esbuild, got "${tool}"`);
+  const [tool, ...args] = (pkg().scripts['bundle'] ?? '').trim().split(/\s+/);
+  if (tool !== 'node')
+    throw new Error(`package.json's "bundle" script must be "node <script>", got "${tool}"`);
   return [
     {
       command: process.execPath,
       args: [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
       label: 'tsc -p tsconfig.build.json',
     },
-    { command: join(ROOT, 'node_modules/.bin/esbuild'), args: flags, label: 'npm run bundle' },
+    { command: process.execPath, args, label: 'npm run bundle' },
   ];
 }

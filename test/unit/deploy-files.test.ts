@@ -341,7 +341,8 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
   const uploaded = ignoreMatcher(read('.gcloudignore'));
   const buildConfig = JSON.parse(read('tsconfig.build.json')) as { extends?: string; include?: string[] };
 
-  it('uploads every build input: the sources, both tsconfigs, package.json and the lockfile', () => {
+  it('uploads every build input: the sources, both tsconfigs, package.json, the lockfile and the bundle script', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const inputs = [
       'package.json',
       'package-lock.json',
@@ -349,8 +350,10 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
       'tsconfig.build.json',
       (buildConfig.extends ?? '').replace(/^\.\//, ''),
       ...(buildConfig.include ?? []).flatMap(filesUnder),
+      ...(pkg.scripts['bundle'] ?? '').split(/\s+/).filter((word) => word.endsWith('.ts')),
     ];
     expect(inputs).toContain('src/index.ts');
+    expect(inputs).toContain('scripts/bundle.ts');
     expect(inputs.filter((p) => !uploaded(p))).toEqual([]);
   });
 
@@ -366,13 +369,15 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
       'bench-results/latest.json',
       '.ci/run',
       'docs/deploy.md',
+      'scripts/bench.ts',
+      'scripts/lib/dist-build.ts',
       'deploy/setup.sh',
       'cloudbuild.yaml',
     ];
     expect(left.filter(uploaded)).toEqual([]);
   });
 
-  it('the buildpack builds what main serves: tsc, then the per-function bundle of the entry', () => {
+  it('the buildpack builds what main serves: tsc, then the entry and each function bundled apart', async () => {
     const pkg = JSON.parse(read('package.json')) as {
       main: string;
       scripts: Record<string, string>;
@@ -381,17 +386,26 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
     };
     expect(pkg.scripts['gcp-build']).toBe('npm run build');
     expect(pkg.scripts['build']).toBe('tsc -p tsconfig.build.json && npm run bundle');
-    const bundle = (pkg.scripts['bundle'] ?? '').split(/\s+/);
-    expect(bundle.slice(0, 2)).toEqual(['esbuild', 'dist/index.js']);
-    for (const option of ['--bundle', '--splitting', '--format=esm', '--sourcemap'])
-      expect(bundle).toContain(option);
-    // Every runtime dependency stays in node_modules but valibot, whose used functions are bundled:
-    // a cold start then compiles those, not the package's whole 200 KB build.
-    const external = bundle
-      .filter((o) => o.startsWith('--external:'))
-      .map((o) => o.slice('--external:'.length));
-    expect(external.sort()).toEqual(Object.keys(pkg.dependencies).filter((d) => d !== 'valibot'));
-    expect(bundle).toContain(`--outdir=${pkg.main.replace(/\/index\.js$/, '')}`);
+    expect(pkg.scripts['bundle']).toBe('node scripts/bundle.ts');
+    const { bundleBuilds, FUNCTIONS } = await import('../../scripts/bundle.js');
+    const [entry, ...functions] = bundleBuilds();
+    expect(entry?.entryPoints).toEqual(['dist/index.js']);
+    expect(entry?.outdir).toBe(pkg.main.replace(/\/index\.js$/, ''));
+    expect(functions.map((b) => b.entryPoints)).toEqual(
+      FUNCTIONS.map((name) => [`dist/functions/${name}.js`]),
+    );
+    expect(readdirSync(join(ROOT, 'src/functions')).filter((f) => f.endsWith('-function.ts'))).toHaveLength(
+      FUNCTIONS.length,
+    );
+    for (const build of [entry, ...functions]) {
+      expect(build).toMatchObject({ bundle: true, splitting: true, format: 'esm', sourcemap: true });
+      expect(build?.outdir?.startsWith(entry?.outdir ?? '?')).toBe(true);
+      // Every runtime dependency stays in node_modules but valibot, whose used functions are bundled:
+      // a cold start then compiles those, not the package's whole 200 KB build.
+      expect([...(build?.external ?? [])].sort()).toEqual(
+        Object.keys(pkg.dependencies).filter((d) => d !== 'valibot'),
+      );
+    }
     expect(pkg.main).toMatch(/^dist\/.+\/index\.js$/);
     expect(uploaded(pkg.main)).toBe(false);
     expect(pkg.devDependencies['esbuild']).toMatch(/^\d+\.\d+\.\d+$/);
