@@ -3,7 +3,9 @@
  * target's at start-up), so a process loads only what its own function uses: the webhook never
  * loads Firestore or the Notion layer, the sync never loads the Pub/Sub publisher. Configuration is
  * read once per role; the served role's is read at once, so a bad variable stops start-up with a
- * line naming it rather than failing the first event. A new function is one more `lazy` entry.
+ * line naming it rather than failing the first event. A new function is one more `lazy` entry
+ * (and one more name in scripts/bundle.ts, which bundles each function apart from this file: an
+ * error a handler throws is then of another copy's class, so it is passed on here, never narrowed).
  */
 
 import type { CloudEvent, HttpFunction } from '@google-cloud/functions-framework';

@@ -114,6 +114,17 @@ describe('the bundle functions-framework serves loads per function only what tha
     expect([...packages].filter((p) => !(p in pkg.dependencies))).toEqual([]);
   });
 
+  it('the entry shares with a function bundle only modules whose errors it never narrows there', () => {
+    // Each function is its own esbuild build, so a module both hold is two copies in one process:
+    // an error class of the function's copy fails the entry's `instanceof`. The entry narrows only
+    // the ConfigError of its own loadConfig, and passes a handler's errors on untouched.
+    const entry = loadedBy('dist/index.js').modules;
+    for (const name of ['sync', 'reconcile', 'webhook', 'notion-sync', 'notion-webhook']) {
+      const shared = [...fn(`${name}-function`).modules].filter((m) => entry.has(m));
+      expect(shared.filter((m) => !['errors.ts', 'config/index.ts'].includes(m))).toEqual([]);
+    }
+  });
+
   it("a cold process loads three files of ours: the entry, its function, and that function's one shared chunk", () => {
     expect(loadedBy('dist/index.js').files.size).toBe(1);
     for (const name of ['sync', 'reconcile', 'webhook', 'notion-sync', 'notion-webhook']) {
