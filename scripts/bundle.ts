@@ -5,13 +5,16 @@
  * Why not one build with --splitting from the entry: the five functions share modules, so esbuild
  * cut them into about twenty small chunks, and a cold process imported index.js, three chunks,
  * then its function and eight more before it listened. Node's ESM loader pays per module (resolve,
- * package scope, link), so each function is built from its own file: one output, plus a chunk per
- * module it imports lazily (comments, start-up audit, Firestore adapter, publisher). The entry's
- * build leaves the functions' files external and imports the outputs of their builds instead.
+ * package scope, link), so each function is built from its own file, and a cold process loads
+ * three files of ours: index.js, the function's file, and the one chunk of everything that
+ * function loads at start-up (`oneSharedChunk`). What it imports later (comments, start-up audit,
+ * Firestore adapter, publisher) stays in chunks of its own. The entry's build leaves the
+ * functions' files external and imports the outputs of their builds instead.
  *
  * Code that two builds both hold (errors, configuration) exists twice in a process that loads
  * both: the entry must never narrow a function's error with `instanceof`, and it does not (it
- * narrows only the configuration errors of its own `loadConfig`).
+ * narrows only the configuration errors of its own `loadConfig`; served-bundle.test.ts lists
+ * what the entry may share).
  *
  * Run with the Node of the `node` devDependency (`node scripts/bundle.ts`, types stripped). The
  * function upload carries this file (.gcloudignore), since the buildpack runs it in `gcp-build`.
@@ -82,17 +85,21 @@ const functionsApart: Plugin = {
  * re-exports the lazy one: esbuild then finds every module the function loads at once reached by
  * each of its lazy entries as well, and puts them all in one chunk, instead of one chunk per set
  * of entries that share them (five for the sync). The function's file is evaluated first anyway:
- * its code is what imports the lazy ones.
+ * its code is what imports the lazy ones. `export *` carries every export: src has no default one.
  */
+const SELF = Symbol('one-shared-chunk');
 const oneSharedChunk = (entry: string): Plugin => ({
   name: 'one-shared-chunk',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, async ({ path, kind, importer, resolveDir, namespace }) => {
-      if (kind !== 'dynamic-import' || namespace !== 'file') return undefined;
-      const resolved = await b.resolve(path, { kind, importer, resolveDir });
-      if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return { path: relative(ROOT, resolved.path), namespace: 'lazy' };
-    });
+    b.onResolve(
+      { filter: /^\.\.?\// },
+      async ({ path, kind, importer, resolveDir, namespace, pluginData }) => {
+        if (kind !== 'dynamic-import' || namespace !== 'file' || pluginData === SELF) return undefined;
+        const resolved = await b.resolve(path, { kind, importer, resolveDir, pluginData: SELF });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: relative(ROOT, resolved.path), namespace: 'lazy' };
+      },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path }) => ({
       contents: `import './${entry}';\nexport * from './${path}';\n`,
       resolveDir: ROOT,
