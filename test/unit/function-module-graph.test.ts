@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The source graph; what is served is its esbuild bundle, whose chunks
+// The source graph; what is served is its esbuild bundle (scripts/bundle.ts), whose outputs
 // test/integration/served-bundle.test.ts holds to the same promises.
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
