@@ -399,6 +399,13 @@ describe('.gcloudignore matches the "build in the cloud" strategy', () => {
     );
     for (const build of [entry, ...functions]) {
       expect(build).toMatchObject({ bundle: true, splitting: true, format: 'esm', sourcemap: true });
+      // Node 24 like the runtime; names kept for logged stacks; maps without the sources' text.
+      expect(build).toMatchObject({
+        platform: 'node',
+        target: 'node24',
+        keepNames: true,
+        sourcesContent: false,
+      });
       expect(build?.outdir?.startsWith(entry?.outdir ?? '?')).toBe(true);
       // Every runtime dependency stays in node_modules but valibot, whose used functions are bundled:
       // a cold start then compiles those, not the package's whole 200 KB build.
