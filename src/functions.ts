@@ -13,6 +13,7 @@ import { type Config, type ConfigRole, isConfigError, loadConfig, secretsOf } fr
 import type { ServeOptions } from './config/invocation.js';
 import { type FirstEventGc, holdFirstMajorGc, processV8Flags, type SetV8Flags } from './first-event-gc.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { type LeaveDomain, leaveRequestDomain } from './request-domain.js';
 
 /** The handlers to register with functions-framework, by function name. */
 export interface FunctionHandlers {
@@ -28,12 +29,14 @@ type Build<H> = (config: Config, logger: Logger) => H;
 /**
  * Builds the handlers of one process; only the served role is configured (and loaded) up front.
  * A serving process also keeps V8's first major collection out of its first event
- * (first-event-gc.ts); `setV8Flags` is the process's own unless a test passes one.
+ * (first-event-gc.ts), and every event's work runs outside functions-framework's per-request domain
+ * (request-domain.ts); `setV8Flags` and `leaveDomain` are the process's own unless a test passes them.
  */
 export function createFunctionHandlers(
   serve: ServeOptions,
   bootLogger: Logger = createLogger(),
   setV8Flags: SetV8Flags = processV8Flags(),
+  leaveDomain: LeaveDomain = leaveRequestDomain,
 ): FunctionHandlers {
   const configs = new Map<ConfigRole, Config>();
   const configFor = (role: ConfigRole): Config => {
@@ -93,8 +96,10 @@ export function createFunctionHandlers(
     served?.().catch(() => undefined);
   }
 
-  /** `call`, then the first answer of the process lets V8 collect again. */
+  /** `call` outside the request's domain, then the first answer of the process lets V8 collect again. */
   const answered = async <T>(call: () => Promise<T>): Promise<T> => {
+    // Before anything of the event is made: what is made while the domain is active stays paired with it.
+    leaveDomain();
     try {
       return await call();
     } finally {
