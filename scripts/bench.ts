@@ -30,7 +30,11 @@ const RESULTS = fileURLToPath(new URL('../bench/results/', import.meta.url));
 const NOTION_RPS = 3;
 const INDEX_LAG_MS = 2_000;
 const CONCURRENCY = 8;
-const COLD_TRIALS = 9;
+/**
+ * Fresh processes per function: start-up times on this shared 2-core machine swing by ±30 ms from one
+ * spawn to the next, and a median of 9 moved the ratio by ±0.1 between runs minutes apart.
+ */
+const COLD_TRIALS = 15;
 const BACKFILL_TASKS = 2_000;
 /**
  * Notion requests in flight during the backfill. The sandbox answers locally, but its look-ups scan
