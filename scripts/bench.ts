@@ -31,10 +31,11 @@ const NOTION_RPS = 3;
 const INDEX_LAG_MS = 2_000;
 const CONCURRENCY = 8;
 /**
- * Fresh processes per function: start-up times on this shared 2-core machine swing by ±30 ms from one
- * spawn to the next, and a median of 9 moved the ratio by ±0.1 between runs minutes apart.
+ * Fresh processes per function. Start-ups on this shared 2-core machine swing by ±30 ms from one
+ * spawn to the next: with 9, the median ratio moved by ±0.1 between runs minutes apart, and the
+ * spread of a median shrinks only with the square root of the count.
  */
-const COLD_TRIALS = 15;
+const COLD_TRIALS = 25;
 const BACKFILL_TASKS = 2_000;
 /**
  * Notion requests in flight during the backfill. The sandbox answers locally, but its look-ups scan
