@@ -1,22 +1,10 @@
 import { create as createDomain, type Domain } from 'node:domain';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { parseServeOptions } from '../../src/config/invocation.js';
 import { createFunctionHandlers } from '../../src/functions.js';
 import { createLogger } from '../../src/log/logger.js';
 import { leaveRequestDomain } from '../../src/request-domain.js';
-
-const NODE = ['/usr/bin/node', 'functions-framework'];
-const SYNC_ENV = {
-  NOTION_TOKEN: 'secret-token',
-  NOTION_BASE_URL: 'http://127.0.0.1:9',
-  NOTION_AREAS_DATABASE_ID: '11111111111111111111111111111111',
-  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
-  NOTION_TODOS_DATABASE_ID: '33333333333333333333333333333333',
-  STATE_STORE: 'memory',
-  AUDIT_ON_START: 'false',
-  LOG_LEVEL: 'ERROR',
-};
+import { POISON_EVENT, serveTarget } from '../support/serving-sync.js';
 
 const activeDomain = () => (process as { domain?: Domain | null }).domain ?? undefined;
 const emitterDomain = (e: EventEmitter) => (e as { domain?: Domain | null }).domain ?? undefined;
@@ -53,16 +41,15 @@ describe("an event's work runs outside functions-framework's per-request domain"
   });
 
   it('a served sync instance called inside a request domain does its event and after-work outside it', async () => {
-    const serve = parseServeOptions([...NODE, '--target=syncTodoistEvent'], SYNC_ENV);
+    const serve = serveTarget('syncTodoistEvent');
     let releasedIn: Domain | undefined | 'not yet' = 'not yet';
     // The GC hold's release is scheduled by the event's own code, after its work: where it runs shows where that code ran.
     const handlers = createFunctionHandlers(serve, createLogger({ sink: () => undefined }), (flags) => {
       if (flags === '--incremental-marking') releasedIn = activeDomain();
     });
-    const poison = { data: { message: { data: Buffer.from('not json').toString('base64') } } };
 
     const { result } = await inRequestDomain(() =>
-      handlers.syncTodoistEvent(poison as never).catch(() => undefined),
+      handlers.syncTodoistEvent(POISON_EVENT).catch(() => undefined),
     );
     await result;
     await new Promise((resolve) => setImmediate(resolve));
