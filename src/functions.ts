@@ -29,8 +29,9 @@ type Build<H> = (config: Config, logger: Logger) => H;
 /**
  * Builds the handlers of one process; only the served role is configured (and loaded) up front.
  * A serving process also keeps V8's first major collection out of its first event
- * (first-event-gc.ts), and every event's work runs outside functions-framework's per-request domain
- * (request-domain.ts); `setV8Flags` and `leaveDomain` are the process's own unless a test passes them.
+ * (first-event-gc.ts), and a Pub/Sub event's work runs outside functions-framework's per-request
+ * domain (request-domain.ts); `setV8Flags` and `leaveDomain` are the process's own unless a test
+ * passes them.
  */
 export function createFunctionHandlers(
   serve: ServeOptions,
@@ -96,20 +97,24 @@ export function createFunctionHandlers(
     served?.().catch(() => undefined);
   }
 
-  /** `call` outside the request's domain, then the first answer of the process lets V8 collect again. */
+  /** `call`, then the first answer of the process lets V8 collect again. */
   const answered = async <T>(call: () => Promise<T>): Promise<T> => {
-    // Before anything of the event is made: what is made while the domain is active stays paired with it.
-    leaveDomain();
     try {
       return await call();
     } finally {
       gc?.release();
     }
   };
+  /** A Pub/Sub event's work, outside the request's domain; the webhooks, small and many at once, keep it. */
+  const pushed = <T>(call: () => Promise<T>): Promise<T> => {
+    // Before anything of the event is made: what is made while the domain is active stays paired with it.
+    leaveDomain();
+    return answered(call);
+  };
   return {
-    syncTodoistEvent: (event) => answered(async () => (await handlers.sync())(event)),
-    reconcileTodoist: (event) => answered(async () => (await handlers.reconcile())(event)),
-    syncNotionEvent: (event) => answered(async () => (await handlers['notion-sync']())(event)),
+    syncTodoistEvent: (event) => pushed(async () => (await handlers.sync())(event)),
+    reconcileTodoist: (event) => pushed(async () => (await handlers.reconcile())(event)),
+    syncNotionEvent: (event) => pushed(async () => (await handlers['notion-sync']())(event)),
     todoistWebhook: (req, res) => answered(async () => (await handlers.webhook())(req, res)),
     notionWebhook: (req, res) => answered(async () => (await handlers['notion-webhook']())(req, res)),
   };
