@@ -3,12 +3,12 @@
  * the entry that `main` points at.
  *
  * Why not one build with --splitting from the entry: the five functions share modules, so esbuild
- * cut them into about twenty small chunks, and a cold process imported index.js, three chunks,
- * then its function and eight more before it listened. Node's ESM loader pays per module (resolve,
+ * cut them into about twenty small chunks, and a cold sync imported sixteen files of ours (index.js,
+ * three chunks, its function and eleven more) before it listened. Node's ESM loader pays per module (resolve,
  * package scope, link), so each function is built from its own file, and a cold process loads
  * three files of ours: index.js, the function's file, and the one chunk of everything that
  * function loads at start-up (`oneSharedChunk`). What it imports later (comments, start-up audit,
- * Firestore adapter, publisher) stays in chunks of its own. The entry's build leaves the
+ * Firestore adapter, publisher, the reconcile's Notion scan) stays in chunks of its own. The entry's build leaves the
  * functions' files external and imports the outputs of their builds instead.
  *
  * Code that two builds both hold (errors, configuration) exists twice in a process that loads
@@ -85,7 +85,10 @@ const functionsApart: Plugin = {
  * re-exports the lazy one: esbuild then finds every module the function loads at once reached by
  * each of its lazy entries as well, and puts them all in one chunk, instead of one chunk per set
  * of entries that share them (five for the sync). The function's file is evaluated first anyway:
- * its code is what imports the lazy ones. `export *` carries every export: src has no default one.
+ * its code is what imports the lazy ones, from inside functions (a lazy `import()` awaited at a
+ * module's top level would wait on its own chunk through this wrapper: keep them in functions).
+ * `export *` carries every export: src has no default one. A wrapper's path names its function,
+ * so the merged metafile keeps each build's wrapper apart.
  */
 const SELF = Symbol('one-shared-chunk');
 const oneSharedChunk = (entry: string): Plugin => ({
@@ -97,11 +100,11 @@ const oneSharedChunk = (entry: string): Plugin => ({
         if (kind !== 'dynamic-import' || namespace !== 'file' || pluginData === SELF) return undefined;
         const resolved = await b.resolve(path, { kind, importer, resolveDir, pluginData: SELF });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        return { path: relative(ROOT, resolved.path), namespace: 'lazy' };
+        return { path: `${entry}!${relative(ROOT, resolved.path)}`, namespace: 'lazy' };
       },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path }) => ({
-      contents: `import './${entry}';\nexport * from './${path}';\n`,
+      contents: `import './${entry}';\nexport * from './${path.slice(path.indexOf('!') + 1)}';\n`,
       resolveDir: ROOT,
     }));
   },
@@ -139,7 +142,7 @@ function mergeMetafiles(metafiles: Metafile[]): Metafile {
   return merged;
 }
 
-/** Cleans dist/bundle/ (no chunk of an older build stays behind), runs the builds, writes meta.json. */
+/** Cleans dist/bundle/ once (no chunk of an older run stays behind), runs the builds side by side, writes meta.json. */
 export async function bundle(): Promise<void> {
   rmSync(join(ROOT, OUT_DIR), { recursive: true, force: true });
   const results = await Promise.all(bundleBuilds().map((options) => build(options)));
@@ -147,4 +150,5 @@ export async function bundle(): Promise<void> {
   writeFileSync(join(ROOT, OUT_DIR, 'meta.json'), `${JSON.stringify(metafile)}\n`);
 }
 
-if (import.meta.main) await bundle();
+// `import.meta.main` is Node 24.2+; engines allow 24.0, where only the path comparison tells.
+if (import.meta.main ?? process.argv[1] === fileURLToPath(import.meta.url)) await bundle();

@@ -1,4 +1,4 @@
-/** Makes sure the build functions-framework serves (dist/ and its bundle) is built from the current src/. */
+/** Makes sure the build functions-framework serves (dist/ and its bundle) is built from the current src/ and build script. */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,14 +24,20 @@ function builtAt(): number | undefined {
   }
 }
 
-/** Runs what `npm run build` does (tsc, then the bundle) when the served entry is missing or older than src/; true if it built. */
+/** What the build is made from: src/, the script that bundles it, and package.json (main, scripts). */
+function newestInput(): number {
+  const files = ['scripts/bundle.ts', 'package.json'].map((f) => statSync(join(ROOT, f)).mtimeMs);
+  return Math.max(newestMtime(join(ROOT, 'src')), ...files);
+}
+
+/** Runs what `npm run build` does (tsc, then the bundle) when the served entry is missing or older than its inputs; true if it built. */
 export function ensureDistBuilt(say: (line: string) => void): boolean {
   const built = builtAt();
-  if (built !== undefined && built >= newestMtime(join(ROOT, 'src'))) return false;
+  if (built !== undefined && built >= newestInput()) return false;
   say(
     built === undefined
       ? 'dist/ is missing: building it (npm run build)…'
-      : 'dist/ is older than src/: rebuilding it…',
+      : 'dist/ is older than src/ or the build script: rebuilding it…',
   );
   for (const step of distBuildSteps()) {
     const result = spawnSync(step.command, step.args, { cwd: ROOT, encoding: 'utf8' });
