@@ -7,7 +7,9 @@
 import {
   type Config,
   type ConfigRole,
+  DATABASE_KEYS,
   DEFAULT_NOTION_VERSION,
+  dataSourceVariable,
   type Env,
   isConfigError,
   loadConfig,
@@ -29,13 +31,17 @@ const DB_ID = '00000000000000000000000000000000';
 const dbFix = (db: string) =>
   `set NOTION_${db.toUpperCase()}_DATABASE_ID to the id of your ${db} database (the 32 hex digits in its URL) and share it with the integration, or make the databases with npm run setup-notion -- --parent <page>`;
 
-const sourceFix = (db: string) =>
-  `set NOTION_${db.toUpperCase()}_DATA_SOURCE_ID to the data source id npm run setup-notion prints for the ${db} database (Notion: database settings → Manage data sources → Copy data source ID), or unset it`;
-const sourceInfo = (db: string): VariableInfo => ({
-  name: `NOTION_${db.toUpperCase()}_DATA_SOURCE_ID`,
-  unset: 'optional: unset, each cold instance first reads the database to find it, one Notion request more',
-  fix: sourceFix(db),
-});
+type DatabaseKey = (typeof DATABASE_KEYS)[number];
+const sourceInfo = (key: DatabaseKey): VariableInfo => {
+  const name = dataSourceVariable(key);
+  return {
+    name,
+    unset: 'optional: unset, each cold instance first reads the database to find it, one Notion request more',
+    fix: `set ${name} to the data source id npm run setup-notion prints for the ${key} database (Notion: database settings → Manage data sources → Copy data source ID), or unset it`,
+  };
+};
+/** The data source variables: optional, spared a read when set, ignored under 2022-06-28. */
+const SOURCE_VARIABLES = new Set(DATABASE_KEYS.map(dataSourceVariable));
 
 /** The contract's variables, in the README's order. */
 export const VARIABLES: readonly VariableInfo[] = [
@@ -60,10 +66,7 @@ export const VARIABLES: readonly VariableInfo[] = [
   { name: 'NOTION_PROJECTS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Projects') },
   { name: 'NOTION_TODOS_DATABASE_ID', placeholder: DB_ID, unset: 'required', fix: dbFix('Todos') },
   { name: 'NOTION_PEOPLE_DATABASE_ID', unset: 'optional: assignee matching is off', fix: dbFix('People') },
-  sourceInfo('Areas'),
-  sourceInfo('Projects'),
-  sourceInfo('Todos'),
-  sourceInfo('People'),
+  ...DATABASE_KEYS.map(sourceInfo),
   {
     name: 'TODOIST_CLIENT_SECRET',
     secret: true,
@@ -181,7 +184,7 @@ const INFO = new Map(VARIABLES.map((v) => [v.name, v]));
 
 /** A data source id set where the Notion-Version has no data sources. */
 function ignored(name: string, config: Config | undefined): boolean {
-  return name.endsWith('_DATA_SOURCE_ID') && config?.notion.version === '2022-06-28';
+  return SOURCE_VARIABLES.has(name) && config?.notion.version === '2022-06-28';
 }
 
 export interface EnvCheck {
@@ -236,7 +239,7 @@ export function checkEnvironment(env: Env, roles: readonly ConfigRole[]): EnvChe
         detail: `= ${value.trim()}, ignored under Notion-Version 2022-06-28`,
       });
     } else if (value !== undefined && value.trim() !== '') {
-      const saves = name.endsWith('_DATA_SOURCE_ID') ? ' (spares a cold instance one Notion request)' : '';
+      const saves = SOURCE_VARIABLES.has(name) ? ' (spares a cold instance one Notion request)' : '';
       lines.push({
         status: 'ok',
         label: name,

@@ -141,6 +141,10 @@ function notionId(env: Env, name: string, isRequired: boolean, what = 'database'
 /** The four databases, in the contract's order. */
 export const DATABASE_KEYS = ['areas', 'projects', 'todos', 'people'] as const;
 
+/** The variable naming one database (`NOTION_TODOS_DATABASE_ID`). */
+export const databaseVariable = (key: (typeof DATABASE_KEYS)[number]): string =>
+  `NOTION_${key.toUpperCase()}_DATABASE_ID`;
+
 /** The variable naming one database's data source (`NOTION_TODOS_DATA_SOURCE_ID`). */
 export const dataSourceVariable = (key: (typeof DATABASE_KEYS)[number]): string =>
   `NOTION_${key.toUpperCase()}_DATA_SOURCE_ID`;
@@ -156,7 +160,7 @@ function dataSourceIds(env: Env, databases: Config['notion']['databases'], check
     const id = notionId(env, name, false, 'data source');
     if (id === undefined) continue;
     if (checkPairs && !databases[key])
-      throw new ConfigError(name, `to be set only with NOTION_${key.toUpperCase()}_DATABASE_ID`, id);
+      throw new ConfigError(name, `to be set only with ${databaseVariable(key)}`, id);
     out[key] = id;
   }
   return out;
@@ -248,10 +252,10 @@ export function loadConfig(env: Env = process.env, role: ConfigRole = 'sync'): C
     : (read(env, 'NOTION_TOKEN') ?? '');
   const projectId = read(env, 'GOOGLE_CLOUD_PROJECT') ?? read(env, 'GCLOUD_PROJECT');
   const databases = {
-    areas: notionId(env, 'NOTION_AREAS_DATABASE_ID', needsDatabases) ?? '',
-    projects: notionId(env, 'NOTION_PROJECTS_DATABASE_ID', needsDatabases) ?? '',
-    todos: notionId(env, 'NOTION_TODOS_DATABASE_ID', needsDatabases) ?? '',
-    people: notionId(env, 'NOTION_PEOPLE_DATABASE_ID', false),
+    areas: notionId(env, databaseVariable('areas'), needsDatabases) ?? '',
+    projects: notionId(env, databaseVariable('projects'), needsDatabases) ?? '',
+    todos: notionId(env, databaseVariable('todos'), needsDatabases) ?? '',
+    people: notionId(env, databaseVariable('people'), false),
   };
   const config: Config = {
     notion: {

@@ -4,7 +4,7 @@
  * A data source id names a table, not a database; pasted from the wrong database it would send
  * look-ups and new pages there, so the first read of it proves it belongs to its database.
  */
-import { type Config, DATABASE_KEYS, dataSourceVariable } from '../config/index.js';
+import { type Config, DATABASE_KEYS, databaseVariable, dataSourceVariable } from '../config/index.js';
 import { NotionError } from './errors.js';
 import { sameNotionId } from './ids.js';
 import { versionTraits } from './versions.js';
@@ -57,7 +57,7 @@ export function configuredSources(
       databaseId,
       dataSourceId,
       variable: dataSourceVariable(key),
-      databaseVariable: `NOTION_${key.toUpperCase()}_DATABASE_ID`,
+      databaseVariable: databaseVariable(key),
     });
   }
   return out;
