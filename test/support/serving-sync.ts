@@ -4,24 +4,21 @@
  */
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { parseServeOptions, type ServeOptions } from '../../src/config/invocation.js';
+import { MEMORY_SYNC_ENV } from './memory-env.js';
 
 /** argv of a process started by functions-framework's CLI. */
 export const NODE_ARGV = ['/usr/bin/node', 'functions-framework'];
 
 /** A sync instance on the memory store; a poison message is answered without any Notion request. */
-export const MEMORY_SYNC_ENV = {
-  NOTION_TOKEN: 'secret-token',
+export const SERVED_SYNC_ENV = {
+  ...MEMORY_SYNC_ENV,
   NOTION_BASE_URL: 'http://127.0.0.1:9',
-  NOTION_AREAS_DATABASE_ID: '11111111111111111111111111111111',
-  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
-  NOTION_TODOS_DATABASE_ID: '33333333333333333333333333333333',
-  STATE_STORE: 'memory',
   AUDIT_ON_START: 'false',
   LOG_LEVEL: 'ERROR',
 };
 
 /** What functions-framework passes for `--target=<target>` in a process with `env`. */
-export function serveTarget(target: string, env: Record<string, string> = MEMORY_SYNC_ENV): ServeOptions {
+export function serveTarget(target: string, env: Record<string, string> = SERVED_SYNC_ENV): ServeOptions {
   return parseServeOptions([...NODE_ARGV, `--target=${target}`], env);
 }
 

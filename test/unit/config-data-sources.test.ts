@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { MEMORY_SYNC_ENV } from '../support/memory-env.js';
 
-const DB = {
-  NOTION_AREAS_DATABASE_ID: '11111111-1111-1111-1111-111111111111',
-  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
-  NOTION_TODOS_DATABASE_ID: '33333333-3333-3333-3333-333333333333',
-};
-const SYNC = { NOTION_TOKEN: 'ntn_secret', STATE_STORE: 'memory', ...DB };
+const SYNC = MEMORY_SYNC_ENV;
 const TODOS_SOURCE = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 
 describe('NOTION_*_DATA_SOURCE_ID', () => {

@@ -4,15 +4,10 @@ import { checkNotion } from '../../src/cli/doctor-notion.js';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createNotionApi } from '../../src/notion/client.js';
+import { MEMORY_SYNC_ENV } from '../support/memory-env.js';
 import { type NotionSandbox, startNotionSandbox } from '../support/notion-sandbox/index.js';
 
-const BASE = {
-  NOTION_TOKEN: 'ntn_secret',
-  STATE_STORE: 'memory',
-  NOTION_AREAS_DATABASE_ID: '11111111111111111111111111111111',
-  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
-  NOTION_TODOS_DATABASE_ID: '33333333333333333333333333333333',
-};
+const BASE = MEMORY_SYNC_ENV;
 const SOURCE = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 
 const lineOf = (env: Record<string, string>, label: string) =>

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkEnvironment } from '../../src/cli/doctor-env.js';
+import { MEMORY_SYNC_ENV } from '../support/memory-env.js';
 
-const BASE = {
-  NOTION_TOKEN: 'ntn_secret',
-  STATE_STORE: 'memory',
-  NOTION_AREAS_DATABASE_ID: '11111111111111111111111111111111',
-  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
-  NOTION_TODOS_DATABASE_ID: '33333333333333333333333333333333',
-};
+const BASE = MEMORY_SYNC_ENV;
 
 const usersLine = (env: Record<string, string>) =>
   checkEnvironment({ ...BASE, ...env }, ['sync']).lines.find((l) => l.label === 'Todoist users');

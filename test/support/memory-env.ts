@@ -1,0 +1,8 @@
+/** The smallest environment a sync process on the memory store accepts: three databases, a token. */
+export const MEMORY_SYNC_ENV = {
+  NOTION_TOKEN: 'ntn_secret',
+  STATE_STORE: 'memory',
+  NOTION_AREAS_DATABASE_ID: '11111111111111111111111111111111',
+  NOTION_PROJECTS_DATABASE_ID: '22222222222222222222222222222222',
+  NOTION_TODOS_DATABASE_ID: '33333333333333333333333333333333',
+};
